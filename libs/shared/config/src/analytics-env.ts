@@ -1,0 +1,74 @@
+import { flag, fraction, integer, oneOf, parseEnv, text, timeZone, url, type Env } from './env.js';
+
+/**
+ * Every variable the product documents, with its documented default. Apps parse this once in their
+ * config.ts and hand each component only its slice.
+ */
+export const analyticsEnvShape = {
+  LOG_LEVEL: oneOf('INFO', [
+    'TRACE',
+    'DEBUG',
+    'INFO',
+    'WARNING',
+    'WARN',
+    'ERROR',
+    'CRITICAL',
+    'FATAL',
+  ] as const),
+  PORT: integer(8005, 1, 65535),
+  /** The platform database: saved dashboards and other application state. */
+  DATABASE_URL: url('postgresql://postgres@127.0.0.1:5432/broxiva', ['postgres', 'postgresql']),
+  /** The analytics store: events, rollups, daily_metrics. */
+  ANALYTICS_DATABASE_URL: url('postgresql://postgres@127.0.0.1:5432/broxiva_analytics', [
+    'postgres',
+    'postgresql',
+  ]),
+  REDIS_URL: url('redis://localhost:6379/4', ['redis', 'rediss']),
+  REDIS_PASSWORD: text(),
+  NATS_URL: url('nats://127.0.0.1:4222', ['nats', 'tls']),
+  EVENT_BATCH_SIZE: integer(1000, 1, 100_000),
+  /** Seconds. */
+  EVENT_FLUSH_INTERVAL: fraction(5, 0, 3600),
+  MAX_EVENT_AGE_DAYS: integer(90, 1, 36_500),
+  /** Seconds a resent event_id is recognised as a duplicate at ingest (JetStream's duplicate window). */
+  DEDUP_WINDOW_SECONDS: integer(600, 1, 86_400),
+  TIMESCALE_ENABLED: flag(false),
+  ENABLE_FORECASTING: flag(true),
+  ENABLE_ANOMALY_DETECTION: flag(true),
+  FORECAST_HORIZON_DAYS: integer(30, 1, 3650),
+  ANOMALY_SENSITIVITY: fraction(0.95, 0, 1),
+  REALTIME_WINDOW_SECONDS: integer(60, 1, 86_400),
+  ACTIVE_USER_TIMEOUT: integer(1800, 1, 86_400 * 7),
+  SESSION_TIMEOUT: integer(3600, 1, 86_400 * 7),
+  WORKER_THREADS: integer(4, 1, 256),
+  MAX_CONCURRENT_QUERIES: integer(100, 1, 100_000),
+  /** Seconds. */
+  QUERY_TIMEOUT: fraction(30, 0, 3600),
+  ENABLE_REALTIME_ANALYTICS: flag(true),
+  ENABLE_COHORT_ANALYSIS: flag(true),
+  ENABLE_FUNNEL_ANALYSIS: flag(true),
+  ENABLE_USER_JOURNEY: flag(true),
+  /** The shop's time zone for "today" and day buckets. */
+  SHOP_TIMEZONE: timeZone('UTC'),
+  /** The shop's currency (ISO 4217) for revenue totals. */
+  SHOP_CURRENCY: oneOfCurrency(),
+  /** Path to a MaxMind/DB-IP .mmdb city or country database; GeoIP is off when unset. */
+  GEOIP_DATABASE: text(),
+} as const;
+
+function oneOfCurrency() {
+  return text().transform((v, ctx) => {
+    const code = (v ?? 'USD').toUpperCase();
+    if (!/^[A-Z]{3}$/.test(code)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an ISO 4217 code such as USD or EUR' });
+    }
+    return code;
+  });
+}
+
+export type AnalyticsEnv = ReturnType<typeof loadAnalyticsEnv>;
+
+/** Parses the whole documented environment; throws ConfigError naming each wrong variable. */
+export function loadAnalyticsEnv(env: Env) {
+  return parseEnv(analyticsEnvShape, env);
+}
