@@ -1,0 +1,88 @@
+import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import { eventSubject, publishBatch, type InjectHeaders, type Topology } from '@broxiva/bus';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { randomUUID } from 'node:crypto';
+import type { EncodedEvent } from '../rpc/ingest-service.js';
+
+export interface EventPublisherOptions {
+  readonly js: JetStreamClient;
+  readonly topology: Topology;
+  /** Largest bus message; stays under the server's max_payload (1 MB by default). */
+  readonly maxMessageBytes: number;
+  /** How long the first queued event waits for company before its message is sent. */
+  readonly lingerMs: number;
+  readonly inject?: InjectHeaders;
+  /** How long to wait for JetStream's acknowledgement before failing the requests (UNAVAILABLE). */
+  readonly timeoutMs?: number;
+}
+
+interface Pending {
+  readonly parts: Uint8Array[];
+  bytes: number;
+  readonly waiters: { resolve: () => void; reject: (e: unknown) => void }[];
+}
+
+/**
+ * Coalesces accepted events from concurrent requests into one `EventBatch` message per event type, so
+ * JetStream stores a few large messages instead of one per event (its per-message cost, not bandwidth,
+ * limits throughput). Each request's promise resolves only when every message holding its events was
+ * acknowledged, and rejects if any was not. The batch is built by concatenating the events' encodings as
+ * field 1 of EventBatch, so no event is encoded twice.
+ */
+export function createEventPublisher(o: EventPublisherOptions) {
+  const pending = new Map<string, Pending>();
+  let timer: NodeJS.Timeout | undefined;
+
+  function flush(): void {
+    timer = undefined;
+    const ready = [...pending.entries()];
+    pending.clear();
+    if (ready.length === 0) return;
+    const messages = ready.map(([eventType, p]) => {
+      const w = new BinaryWriter();
+      for (const part of p.parts) w.tag(1, WireType.LengthDelimited).bytes(part);
+      return { subject: eventSubject(eventType, o.topology), data: w.finish(), msgID: randomUUID() };
+    });
+    const options = {
+      timeoutMs: o.timeoutMs ?? 5_000,
+      ...(o.inject === undefined ? {} : { inject: o.inject }),
+    };
+    void publishBatch(o.js, messages, options).then(
+      (acks) =>
+        ready.forEach(([, p], i) => {
+          const ack = acks[i];
+          for (const w of p.waiters) {
+            if (ack?.ok === true) w.resolve();
+            else w.reject(ack?.ok === false ? ack.error : new Error('no acknowledgement from JetStream'));
+          }
+        }),
+      (error: unknown) => ready.forEach(([, p]) => p.waiters.forEach((w) => w.reject(error))),
+    );
+  }
+
+  return function publish(events: readonly EncodedEvent[]): Promise<void> {
+    const ours = new Set<Pending>();
+    const waits: Promise<void>[] = [];
+    for (const e of events) {
+      let p = pending.get(e.eventType);
+      // +16 covers each part's tag and length prefix.
+      if (p !== undefined && p.bytes + e.data.length + 16 > o.maxMessageBytes) {
+        flush();
+        p = undefined;
+      }
+      if (p === undefined) {
+        p = { parts: [], bytes: 0, waiters: [] };
+        pending.set(e.eventType, p);
+      }
+      if (!ours.has(p)) {
+        ours.add(p);
+        const target = p;
+        waits.push(new Promise<void>((resolve, reject) => target.waiters.push({ resolve, reject })));
+      }
+      p.parts.push(e.data);
+      p.bytes += e.data.length + 16;
+    }
+    timer ??= setTimeout(flush, o.lingerMs);
+    return Promise.all(waits).then(() => undefined);
+  };
+}

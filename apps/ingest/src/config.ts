@@ -1,0 +1,43 @@
+import { analyticsEnvShape, integer, oneOf, parseEnv, text, type Env } from '@broxiva/config';
+
+/** The only reader of the environment in the Ingest app: parsed once, frozen, sliced for each part. */
+export function loadConfig(env: Env) {
+  const e = parseEnv(
+    {
+      ...analyticsEnvShape,
+      INGEST_GRPC_PORT: integer(50051, 0, 65535),
+      INGEST_HTTP_PORT: integer(8081, 0, 65535),
+      /** Events older than this (after skew correction) are accepted as historical, not live. */
+      HISTORICAL_EVENT_AGE_SECONDS: integer(86_400, 60, 86_400 * 365),
+      MAX_BATCH_BYTES: integer(5 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+      /** Comma-separated browser origins allowed by CORS; `*` allows any. */
+      CORS_ORIGINS: text(),
+      OTEL_TRACES_EXPORTER: oneOf('none', ['none', 'console'] as const),
+    },
+    env,
+  );
+  return Object.freeze({
+    logLevel: e.LOG_LEVEL,
+    tracesExporter: e.OTEL_TRACES_EXPORTER,
+    natsUrl: e.NATS_URL,
+    redis: { url: e.REDIS_URL, password: e.REDIS_PASSWORD },
+    analyticsDatabaseUrl: e.ANALYTICS_DATABASE_URL,
+    server: {
+      grpcPort: e.INGEST_GRPC_PORT,
+      httpPort: e.INGEST_HTTP_PORT,
+      corsOrigins:
+        e.CORS_ORIGINS === undefined ? ('*' as const) : e.CORS_ORIGINS.split(',').map((s) => s.trim()),
+    },
+    dedupWindowSeconds: e.DEDUP_WINDOW_SECONDS,
+    rules: {
+      maxFutureMs: 3_600_000,
+      maxAgeMs: e.MAX_EVENT_AGE_DAYS * 86_400_000,
+      maxPropertiesBytes: 32 * 1024,
+      historicalAfterMs: e.HISTORICAL_EVENT_AGE_SECONDS * 1000,
+    },
+    batchLimits: { maxEvents: e.EVENT_BATCH_SIZE, maxBytes: e.MAX_BATCH_BYTES },
+    geoipDatabase: e.GEOIP_DATABASE,
+  });
+}
+
+export type IngestConfig = ReturnType<typeof loadConfig>;

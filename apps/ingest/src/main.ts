@@ -1,0 +1,64 @@
+import { connectBus, provision, TOPOLOGY } from '@broxiva/bus';
+import { pgPool } from '@broxiva/db';
+import { createEventReader } from '@broxiva/event-store';
+import { createRedis, ready } from '@broxiva/redis';
+import { createRpcServer, runUntilSignal } from '@broxiva/rpc';
+import { createLogger, createMetricsRegistry, injectTraceHeaders, startTracing } from '@broxiva/telemetry';
+import { v7 as uuidv7 } from 'uuid';
+import { createEventPublisher } from './adapters/nats-event-publisher.js';
+import { createRedisDedup } from './adapters/redis-dedup.js';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { createIngestMetrics } from './ingest-metrics.js';
+
+// Composition root: config → clients → app → server; shut down in reverse order.
+const config = loadConfig(process.env);
+const logger = createLogger({ service: 'ingest', level: config.logLevel });
+const tracing = startTracing({ service: 'ingest', exporter: config.tracesExporter });
+const bus = await connectBus({ url: config.natsUrl, name: 'ingest', logger });
+await provision(bus.jsm, TOPOLOGY);
+const redis = createRedis({ ...config.redis, keyPrefix: 'broxiva:ingest', failFast: true });
+await ready(redis);
+const pool = pgPool(config.analyticsDatabaseUrl, { max: 4 });
+const registry = createMetricsRegistry({ service: 'ingest' });
+const metrics = createIngestMetrics(registry);
+
+const app = buildApp({
+  prepare: { rules: config.rules, newId: uuidv7 },
+  batchLimits: config.batchLimits,
+  publish: createEventPublisher({
+    js: bus.js,
+    topology: TOPOLOGY,
+    maxMessageBytes: Math.min(bus.nc.info?.max_payload ?? 1024 * 1024, 1024 * 1024) - 4096,
+    lingerMs: 2,
+    inject: (set) => injectTraceHeaders(set),
+  }),
+  dedup: createRedisDedup({ redis, windowSeconds: config.dedupWindowSeconds, onError: metrics.onDedupError }),
+  getEvent: createEventReader(pool),
+  now: () => new Date(),
+  onResult: metrics.onResult,
+});
+
+const server = createRpcServer({
+  routes: app.routes,
+  grpcPort: config.server.grpcPort,
+  httpPort: config.server.httpPort,
+  cors: { allowedOrigins: config.server.corsOrigins },
+  logger,
+  httpHandlers: {
+    '/metrics': async (_req, res) => {
+      res.setHeader('content-type', registry.contentType);
+      res.end(await registry.metrics());
+    },
+  },
+});
+await server.start();
+logger.info({ grpcPort: server.grpcPort, httpPort: server.httpPort }, 'ingest serving');
+
+await runUntilSignal(logger, [
+  () => server.stop(),
+  () => bus.close(),
+  () => redis.quit().then(() => undefined),
+  () => pool.end(),
+  () => tracing.shutdown(),
+]);

@@ -1,0 +1,40 @@
+import { analyticsEnvShape, integer, oneOf, parseEnv, text, type Env } from '@broxiva/config';
+
+/** The only reader of the environment in the Metrics app: parsed once, frozen, sliced for each part. */
+export function loadConfig(env: Env) {
+  const e = parseEnv(
+    {
+      ...analyticsEnvShape,
+      METRICS_GRPC_PORT: integer(50053, 0, 65535),
+      METRICS_HTTP_PORT: integer(8083, 0, 65535),
+      /** Seconds between retention runs (dropping partitions older than MAX_EVENT_AGE_DAYS). */
+      RETENTION_INTERVAL_SECONDS: integer(3600, 10, 86_400),
+      CORS_ORIGINS: text(),
+      OTEL_TRACES_EXPORTER: oneOf('none', ['none', 'console'] as const),
+    },
+    env,
+  );
+  return Object.freeze({
+    logLevel: e.LOG_LEVEL,
+    tracesExporter: e.OTEL_TRACES_EXPORTER,
+    natsUrl: e.NATS_URL,
+    analyticsDatabaseUrl: e.ANALYTICS_DATABASE_URL,
+    poolMax: Math.max(2, Math.min(e.WORKER_THREADS * 2, 32)),
+    server: {
+      grpcPort: e.METRICS_GRPC_PORT,
+      httpPort: e.METRICS_HTTP_PORT,
+      corsOrigins:
+        e.CORS_ORIGINS === undefined ? ('*' as const) : e.CORS_ORIGINS.split(',').map((s) => s.trim()),
+    },
+    store: {
+      batchSize: e.EVENT_BATCH_SIZE,
+      flushIntervalMs: e.EVENT_FLUSH_INTERVAL * 1000,
+    },
+    retention: {
+      maxAgeDays: e.MAX_EVENT_AGE_DAYS,
+      intervalMs: e.RETENTION_INTERVAL_SECONDS * 1000,
+    },
+  });
+}
+
+export type MetricsConfig = ReturnType<typeof loadConfig>;

@@ -1,0 +1,48 @@
+import { deadLetterSubject, runConsumer, type RunningConsumer, type Topology } from '@broxiva/bus';
+import { createEventWriter, createPartitionManager } from '@broxiva/event-store';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { Logger } from '@broxiva/telemetry';
+import type { Pool } from 'pg';
+import { createEventStoreHandler } from './consumers/event-store-handler.js';
+import type { createStoreMetrics } from './store-metrics.js';
+
+export interface EventStorePipelineDeps {
+  readonly js: JetStreamClient;
+  readonly topology: Topology;
+  readonly pool: Pool;
+  readonly batchSize: number;
+  readonly flushIntervalMs: number;
+  readonly logger: Logger;
+  /** Redelivery delay after a failed batch (database down); default 5 s. */
+  readonly failureDelayMs?: number;
+  readonly metrics?: ReturnType<typeof createStoreMetrics>;
+}
+
+/**
+ * The event-store consumer: JetStream `event-store` durable → batches of up to EVENT_BATCH_SIZE messages or
+ * EVENT_FLUSH_INTERVAL → one COPY transaction → acks after commit. Several replicas may run it: they share
+ * the durable consumer and each batch goes to one of them.
+ */
+export async function startEventStorePipeline(deps: EventStorePipelineDeps): Promise<RunningConsumer> {
+  const partitions = createPartitionManager(deps.pool);
+  const write = createEventWriter({ pool: deps.pool, partitions });
+  const consumer = deps.topology.consumers.eventStore;
+  const handle = createEventStoreHandler({ write, onStored: deps.metrics?.onStored });
+  return runConsumer({
+    js: deps.js,
+    stream: consumer.stream,
+    consumer: consumer.config.durable_name,
+    batchSize: deps.batchSize,
+    flushIntervalMs: deps.flushIntervalMs,
+    handle,
+    ...(deps.failureDelayMs === undefined ? {} : { failureDelayMs: deps.failureDelayMs }),
+    deadLetter: { subject: deadLetterSubject(consumer.config.durable_name, deps.topology) },
+    logger: deps.logger,
+    onSettled: (_msg, outcome, settlement) => {
+      if (settlement === 'dead-lettered') {
+        deps.metrics?.onDeadLetter(consumer.config.durable_name);
+        deps.logger.warn({ outcome }, 'event message dead-lettered');
+      }
+    },
+  });
+}

@@ -1,0 +1,63 @@
+import { isbot } from 'isbot';
+import UAParser from 'ua-parser-js';
+import type { Channel, EventContext, Enrichment } from './event.js';
+
+/** Country and region for an IP, from a GeoIP database when one is configured. */
+export type GeoLookup = (ip: string) => { country: string; region: string } | undefined;
+
+const SEARCH = /(^|\.)(google|bing|duckduckgo|yahoo|baidu|yandex|ecosia|qwant|startpage|search\.brave)\./;
+const SOCIAL =
+  /(^|\.)(facebook|fb|instagram|t|twitter|x|linkedin|lnkd|pinterest|tiktok|youtube|reddit|snapchat|threads)\.(com|co|me|net|in)$/;
+const PAID_MEDIUM = /^(cpc|ppc|paid|paidsearch|paid_search|paid_social|display|cpm|affiliate|retargeting)$/;
+const MOBILE_OS = /^(iOS|Android|Windows Phone|BlackBerry|KaiOS|HarmonyOS)$/;
+
+/**
+ * Device, browser, OS and bot flag from the user agent (ua-parser-js, isbot); referrer domain and
+ * acquisition channel from referrer and utm fields; country/region from GeoIP when a lookup is given,
+ * else what the client sent. The IP itself is not part of the result (privacy by default).
+ */
+export function enrich(ctx: EventContext, geo: GeoLookup | undefined): Enrichment {
+  const ua = ctx.userAgent === '' ? undefined : new UAParser(ctx.userAgent).getResult();
+  const os = ua?.os.name ?? '';
+  const referrerDomain = domainOf(ctx.referrer);
+  const located = geo !== undefined && ctx.ip !== '' ? geo(ctx.ip) : undefined;
+  return {
+    deviceType:
+      ua === undefined ? 'unknown' : (ua.device.type ?? (MOBILE_OS.test(os) ? 'mobile' : 'desktop')),
+    browser: ua?.browser.name ?? '',
+    browserVersion: ua?.browser.major ?? '',
+    os,
+    osVersion: ua?.os.version ?? '',
+    isBot: ctx.userAgent !== '' && isbot(ctx.userAgent),
+    country: located?.country ?? ctx.country,
+    region: located?.region ?? ctx.region,
+    referrerDomain,
+    channel: channelOf(ctx, referrerDomain),
+  };
+}
+
+/** "https://www.google.com/search?q=x" and "google.com" both give "google.com"; unparsable gives "". */
+export function domainOf(referrer: string): string {
+  if (referrer === '') return '';
+  try {
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(referrer) ? referrer : `https://${referrer}`;
+    return new URL(withScheme).hostname.toLowerCase().replace(/^www\./, '');
+  } catch {
+    return '';
+  }
+}
+
+/** The acquisition channel, by the usual precedence: paid and email utm first, then referrer kind. */
+export function channelOf(ctx: EventContext, referrerDomain: string): Channel {
+  const medium = ctx.utm.medium.toLowerCase();
+  if (PAID_MEDIUM.test(medium)) return 'paid';
+  if (medium === 'email' || medium === 'newsletter') return 'email';
+  if (medium === 'social') return 'social';
+  if (medium === 'organic') return 'organic_search';
+  if (referrerDomain === '' || referrerDomain === domainOf(ctx.pageUrl)) {
+    return ctx.utm.source !== '' ? 'referral' : 'direct';
+  }
+  if (SEARCH.test(`${referrerDomain}.`) || SEARCH.test(referrerDomain)) return 'organic_search';
+  if (SOCIAL.test(referrerDomain)) return 'social';
+  return 'referral';
+}

@@ -1,0 +1,113 @@
+import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createBatchReader } from './batch-reader.js';
+import { createBatchHandler, emptyStats, type ConsumerStats } from './handle-batch.js';
+import { silentLogger, type BusLogger } from './logger.js';
+import type { Outcome, Settlement } from './settle.js';
+
+export interface RunConsumerOptions {
+  readonly js: JetStreamClient;
+  readonly stream: string;
+  /** A durable consumer `provision` created. */
+  readonly consumer: string;
+  readonly batchSize: number;
+  /** The longest a message waits for its batch to fill; may be below 1 s (unlike a pull's expires). */
+  readonly flushIntervalMs: number;
+  /** One outcome per message, in order. Commit before resolving: acks go out only afterwards. */
+  readonly handle: (batch: readonly JsMsg[]) => Promise<readonly Outcome[]>;
+  readonly deadLetter: { readonly subject: string };
+  readonly logger?: BusLogger;
+  /** Redelivery delay for a batch whose handler threw; default 5 s. */
+  readonly failureDelayMs?: number;
+  /** Per settled message, e.g. for metrics labelled by outcome reason. */
+  readonly onSettled?: (msg: JsMsg, outcome: Outcome, settlement: Settlement) => void;
+}
+
+export interface RunningConsumer {
+  /** Live counters, for a Prometheus collect() callback. */
+  readonly stats: Readonly<ConsumerStats>;
+  /**
+   * Stops pulling, lets the batch in hand (and what was already buffered) be handled and settled, then
+   * resolves. Acks are sent, not confirmed: close the bus (it drains) afterwards so they leave the process.
+   * `abandon: true` settles nothing, like a crash: the server redelivers after ack_wait.
+   */
+  stop(options?: { abandon?: boolean }): Promise<void>;
+}
+
+/** Pulls from a durable consumer and feeds `handle` batches cut by size or time; at-least-once. */
+export async function runConsumer(o: RunConsumerOptions): Promise<RunningConsumer> {
+  const logger = o.logger ?? silentLogger;
+  const where = { stream: o.stream, consumer: o.consumer };
+  const consumer = await o.js.consumers.get(o.stream, o.consumer); // rejects if it was never provisioned
+  const { config } = await consumer.info(true);
+  const stats = emptyStats();
+  const halt = new AbortController();
+  const abandon = new AbortController();
+  // A pull's expires must be at least 1 s; the flush timer, not the pull, decides batch latency.
+  const pull = { max_messages: o.batchSize, expires: Math.min(Math.max(o.flushIntervalMs, 1_000), 30_000) };
+  let messages: ConsumerMessages = await consumer.consume(pull);
+
+  const handleBatch = createBatchHandler({
+    handle: o.handle,
+    settle: {
+      js: o.js,
+      deadLetterSubject: o.deadLetter.subject,
+      maxDeliver: config.max_deliver ?? -1,
+      logger,
+    },
+    stats,
+    logger,
+    where,
+    failureDelayMs: o.failureDelayMs ?? 5_000,
+    abandoned: abandon.signal,
+    onSettled: o.onSettled,
+  });
+
+  const loop = async (): Promise<void> => {
+    for (;;) {
+      void logNotifications(messages, where, logger);
+      const reader = createBatchReader(messages);
+      for (let done = false; !done;) {
+        const r = await reader.read(o.batchSize, o.flushIntervalMs, abandon.signal);
+        if (abandon.signal.aborted) return;
+        if (r.batch.length > 0) await handleBatch(r.batch);
+        if (r.error) logger.error({ ...where, err: r.error }, 'pulling messages failed');
+        done = r.done;
+      }
+      if (halt.signal.aborted) return;
+      logger.warn(where, 'message pull ended unexpectedly; restarting in 1 s');
+      await sleep(1_000, undefined, { signal: halt.signal }).catch(() => {});
+      const next = await consumer.consume(pull).catch((err: unknown) => {
+        logger.error({ ...where, err }, 'could not restart pulling');
+        return messages; // already ended: the next round waits 1 s and tries again
+      });
+      messages = next;
+      if (halt.signal.aborted) messages.stop(); // stop() ran while consume() was starting
+    }
+  };
+  const running = loop().catch((err: unknown) => logger.error({ ...where, err }, 'consumer loop failed'));
+  let stopped: Promise<void> | null = null;
+  return {
+    stats,
+    stop: (options = {}) => {
+      stopped ??= (async () => {
+        if (options.abandon) abandon.abort();
+        halt.abort();
+        // Unsubscribes at once; what is already buffered is still yielded, then the iterator ends.
+        messages.stop();
+        await running;
+      })();
+      return stopped;
+    },
+  };
+}
+
+async function logNotifications(messages: ConsumerMessages, where: object, logger: BusLogger): Promise<void> {
+  for await (const s of messages.status()) {
+    if (s.type === 'heartbeats_missed' || s.type === 'consumer_not_found' || s.type === 'stream_not_found') {
+      logger.warn({ ...where, notification: s }, 'consumer cannot pull');
+    } else if (s.type === 'consumer_deleted' || s.type === 'exceeded_limits') {
+      logger.warn({ ...where, notification: s }, 'consumer notification');
+    }
+  }
+}
