@@ -43,8 +43,14 @@ export default tseslint.config(
             // Domain logic is pure: only other domain libs.
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
             {
+              // Data access may build on the shared event store (its tables and writer), never on an app.
               sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:contracts'],
+              onlyDependOnLibsWithTags: [
+                'type:domain',
+                'type:data-access',
+                'type:platform',
+                'type:contracts',
+              ],
             },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
@@ -58,6 +64,17 @@ export default tseslint.config(
             },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // Tools (simulator, benchmarks) may use any lib, never an app.
+            {
+              sourceTag: 'scope:tools',
+              onlyDependOnLibsWithTags: [
+                'scope:shared',
+                'scope:ingest',
+                'scope:realtime',
+                'scope:metrics',
+                'scope:insights',
+              ],
+            },
           ],
         },
       ],

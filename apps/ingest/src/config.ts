@@ -1,4 +1,12 @@
-import { analyticsEnvShape, integer, oneOf, parseEnv, text, type Env } from '@broxiva/config';
+import {
+  analyticsEnvShape,
+  busTopologyOptions,
+  integer,
+  oneOf,
+  parseEnv,
+  text,
+  type Env,
+} from '@broxiva/config';
 
 /** The only reader of the environment in the Ingest app: parsed once, frozen, sliced for each part. */
 export function loadConfig(env: Env) {
@@ -20,6 +28,7 @@ export function loadConfig(env: Env) {
     logLevel: e.LOG_LEVEL,
     tracesExporter: e.OTEL_TRACES_EXPORTER,
     natsUrl: e.NATS_URL,
+    topology: busTopologyOptions(e),
     redis: { url: e.REDIS_URL, password: e.REDIS_PASSWORD },
     analyticsDatabaseUrl: e.ANALYTICS_DATABASE_URL,
     server: {
@@ -34,6 +43,7 @@ export function loadConfig(env: Env) {
       maxAgeMs: e.MAX_EVENT_AGE_DAYS * 86_400_000,
       maxPropertiesBytes: 32 * 1024,
       historicalAfterMs: e.HISTORICAL_EVENT_AGE_SECONDS * 1000,
+      defaultCurrency: e.SHOP_CURRENCY,
     },
     batchLimits: { maxEvents: e.EVENT_BATCH_SIZE, maxBytes: e.MAX_BATCH_BYTES },
     geoipDatabase: e.GEOIP_DATABASE,

@@ -1,7 +1,8 @@
-import { connectBus, provision, TOPOLOGY } from '@broxiva/bus';
+import { connectBus, provision, topology } from '@broxiva/bus';
 import { pgPool } from '@broxiva/db';
 import { createEventReader } from '@broxiva/event-store';
 import { createRedis, ready } from '@broxiva/redis';
+import { createUserAgentParser } from '@broxiva/ingest-domain';
 import { createRpcServer, runUntilSignal } from '@broxiva/rpc';
 import { createLogger, createMetricsRegistry, injectTraceHeaders, startTracing } from '@broxiva/telemetry';
 import { v7 as uuidv7 } from 'uuid';
@@ -16,7 +17,8 @@ const config = loadConfig(process.env);
 const logger = createLogger({ service: 'ingest', level: config.logLevel });
 const tracing = startTracing({ service: 'ingest', exporter: config.tracesExporter });
 const bus = await connectBus({ url: config.natsUrl, name: 'ingest', logger });
-await provision(bus.jsm, TOPOLOGY);
+const topo = topology(config.topology);
+await provision(bus.jsm, topo);
 const redis = createRedis({ ...config.redis, keyPrefix: 'broxiva:ingest', failFast: true });
 await ready(redis);
 const pool = pgPool(config.analyticsDatabaseUrl, { max: 4 });
@@ -24,11 +26,12 @@ const registry = createMetricsRegistry({ service: 'ingest' });
 const metrics = createIngestMetrics(registry);
 
 const app = buildApp({
-  prepare: { rules: config.rules, newId: uuidv7 },
+  prepare: { rules: config.rules, newId: uuidv7, parseUserAgent: createUserAgentParser() },
   batchLimits: config.batchLimits,
   publish: createEventPublisher({
     js: bus.js,
-    topology: TOPOLOGY,
+    isConnected: bus.isConnected,
+    topology: topo,
     maxMessageBytes: Math.min(bus.nc.info?.max_payload ?? 1024 * 1024, 1024 * 1024) - 4096,
     lingerMs: 2,
     inject: (set) => injectTraceHeaders(set),

@@ -1,4 +1,13 @@
-import { analyticsEnvShape, integer, oneOf, parseEnv, text, type Env } from '@broxiva/config';
+import {
+  analyticsEnvShape,
+  busTopologyOptions,
+  fraction,
+  integer,
+  oneOf,
+  parseEnv,
+  text,
+  type Env,
+} from '@broxiva/config';
 
 /** The only reader of the environment in the Metrics app: parsed once, frozen, sliced for each part. */
 export function loadConfig(env: Env) {
@@ -10,6 +19,10 @@ export function loadConfig(env: Env) {
       /** Seconds between retention runs (dropping partitions older than MAX_EVENT_AGE_DAYS). */
       RETENTION_INTERVAL_SECONDS: integer(3600, 10, 86_400),
       CORS_ORIGINS: text(),
+      /** Seconds between rollup passes (recomputing dirty hours). */
+      ROLLUP_INTERVAL_SECONDS: fraction(2, 0.05, 3600),
+      /** Milliseconds a query beyond MAX_CONCURRENT_QUERIES waits for a slot before ResourceExhausted. */
+      QUERY_QUEUE_WAIT_MS: integer(1000, 0, 60_000),
       OTEL_TRACES_EXPORTER: oneOf('none', ['none', 'console'] as const),
     },
     env,
@@ -18,7 +31,10 @@ export function loadConfig(env: Env) {
     logLevel: e.LOG_LEVEL,
     tracesExporter: e.OTEL_TRACES_EXPORTER,
     natsUrl: e.NATS_URL,
+    topology: busTopologyOptions(e),
     analyticsDatabaseUrl: e.ANALYTICS_DATABASE_URL,
+    databaseUrl: e.DATABASE_URL,
+    timescaleEnabled: e.TIMESCALE_ENABLED,
     poolMax: Math.max(2, Math.min(e.WORKER_THREADS * 2, 32)),
     server: {
       grpcPort: e.METRICS_GRPC_PORT,
@@ -29,6 +45,16 @@ export function loadConfig(env: Env) {
     store: {
       batchSize: e.EVENT_BATCH_SIZE,
       flushIntervalMs: e.EVENT_FLUSH_INTERVAL * 1000,
+    },
+    rollups: {
+      intervalMs: e.ROLLUP_INTERVAL_SECONDS * 1000,
+      shopTimeZone: e.SHOP_TIMEZONE,
+    },
+    queries: {
+      maxConcurrent: e.MAX_CONCURRENT_QUERIES,
+      maxWaitMs: e.QUERY_QUEUE_WAIT_MS,
+      timeoutMs: e.QUERY_TIMEOUT * 1000,
+      currency: e.SHOP_CURRENCY,
     },
     retention: {
       maxAgeDays: e.MAX_EVENT_AGE_DAYS,

@@ -1,5 +1,6 @@
 import { deadLetterSubject, runConsumer, type RunningConsumer, type Topology } from '@broxiva/bus';
 import { createEventWriter, createPartitionManager } from '@broxiva/event-store';
+import { markDirty } from '@broxiva/metrics-data-access';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from '@broxiva/telemetry';
 import type { Pool } from 'pg';
@@ -25,7 +26,8 @@ export interface EventStorePipelineDeps {
  */
 export async function startEventStorePipeline(deps: EventStorePipelineDeps): Promise<RunningConsumer> {
   const partitions = createPartitionManager(deps.pool);
-  const write = createEventWriter({ pool: deps.pool, partitions });
+  // Hours the batch touched are marked dirty in the same transaction, so rollups never miss an event.
+  const write = createEventWriter({ pool: deps.pool, partitions, beforeCommit: markDirty });
   const consumer = deps.topology.consumers.eventStore;
   const handle = createEventStoreHandler({ write, onStored: deps.metrics?.onStored });
   return runConsumer({

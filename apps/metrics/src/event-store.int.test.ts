@@ -16,7 +16,7 @@ import {
 import { destroyTopology, testTopology } from '@broxiva/bus/testing';
 import { EventBatchSchema, EventSchema, type Event } from '@broxiva/contracts';
 import { createEventWriter, createPartitionManager } from '@broxiva/event-store';
-import { withEventStoreDatabase } from '@broxiva/event-store/testing';
+import { withAnalyticsDatabase } from '@broxiva/metrics-data-access/testing';
 import { createLogger } from '@broxiva/telemetry';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -42,12 +42,12 @@ const message = (topo: Topology, events: Event[], msgID: string) => ({
 
 let topo: Topology;
 let bus: Bus;
-let db: Awaited<ReturnType<typeof withEventStoreDatabase>>;
+let db: Awaited<ReturnType<typeof withAnalyticsDatabase>>;
 beforeEach(async () => {
   topo = testTopology({ ackWaitMs: 1_500, maxDeliver: 3 });
   bus = await connectBus({ url: 'nats://127.0.0.1:4222', name: 'metrics-test' });
   await provision(bus.jsm, topo);
-  db = await withEventStoreDatabase();
+  db = await withAnalyticsDatabase();
 });
 afterEach(async () => {
   await destroyTopology(bus.jsm, topo);
@@ -134,6 +134,9 @@ describe('event store consumer, exactly once', () => {
       await until(drained);
       expect(await stored()).toEqual({ n: 200, d: 200 });
       expect(pipeline.stats.deadLettered).toBe(0);
+      // The pipeline's writes marked their hour for the rollup worker in the same transaction.
+      const dirty = await db.pool.query<{ hour: Date }>('SELECT hour FROM rollup_dirty');
+      expect(dirty.rows.map((r) => r.hour.toISOString())).toEqual(['2025-12-04T10:00:00.000Z']);
     } finally {
       await pipeline.stop();
     }

@@ -1,42 +1,73 @@
-import { connectBus, provision, TOPOLOGY } from '@broxiva/bus';
-import { pgPool } from '@broxiva/db';
+import { connectBus, provision, topology } from '@broxiva/bus';
+import { createOrm, pgPool } from '@broxiva/db';
 import { createPartitionManager } from '@broxiva/event-store';
+import {
+  createDashboardStore,
+  createMetricsReader,
+  createRollupWorker,
+  DashboardEntity,
+  dashboardMigrations,
+} from '@broxiva/metrics-data-access';
 import { createRpcServer, runUntilSignal } from '@broxiva/rpc';
 import { createLogger, createMetricsRegistry, startTracing } from '@broxiva/telemetry';
+import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { startEventStorePipeline } from './event-store-pipeline.js';
-import { migrate } from './migrate.js';
+import { checkTimescale, migrate, migratePlatform } from './migrate.js';
+import { createQueryGate } from './query-gate.js';
+import { createQueryMetrics } from './query-metrics.js';
 import { scheduleRetention } from './retention.js';
+import { scheduleRollups } from './rollup-loop.js';
 import { createStoreMetrics } from './store-metrics.js';
 
-// Composition root: config → schema → clients → pipeline and server; shut down in reverse order.
+// Composition root: config → schema → clients → pipeline, rollups and server; shut down in reverse order.
 const config = loadConfig(process.env);
 const logger = createLogger({ service: 'metrics', level: config.logLevel });
 const tracing = startTracing({ service: 'metrics', exporter: config.tracesExporter });
-const applied = await migrate(config.analyticsDatabaseUrl);
+if (config.timescaleEnabled) await checkTimescale(config.analyticsDatabaseUrl);
+const applied = [
+  ...(await migrate(config.analyticsDatabaseUrl)),
+  ...(await migratePlatform(config.databaseUrl)),
+];
 if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 const pool = pgPool(config.analyticsDatabaseUrl, { max: config.poolMax });
+const orm = await createOrm({
+  url: config.databaseUrl,
+  entities: [DashboardEntity],
+  migrations: dashboardMigrations,
+});
 const bus = await connectBus({ url: config.natsUrl, name: 'metrics', logger });
-await provision(bus.jsm, TOPOLOGY);
+const topo = topology(config.topology);
+await provision(bus.jsm, topo);
 const registry = createMetricsRegistry({ service: 'metrics' });
 const storeMetrics = createStoreMetrics(registry);
+const worker = createRollupWorker({ pool, shopTimeZone: config.rollups.shopTimeZone });
+const queryMetrics = createQueryMetrics(registry, () => worker.lagSeconds());
 
 const pipeline = await startEventStorePipeline({
   js: bus.js,
-  topology: TOPOLOGY,
+  topology: topo,
   pool,
   ...config.store,
   logger,
   metrics: storeMetrics,
 });
+const stopRollups = scheduleRollups({ worker, intervalMs: config.rollups.intervalMs, logger });
 const stopRetention = scheduleRetention({
   partitions: createPartitionManager(pool),
   ...config.retention,
   logger,
 });
 
+const app = buildApp({
+  reader: createMetricsReader({ pool, timeoutMs: config.queries.timeoutMs }),
+  dashboards: createDashboardStore(orm),
+  gate: createQueryGate(config.queries),
+  metrics: queryMetrics,
+  currency: config.queries.currency,
+});
 const server = createRpcServer({
-  routes: () => undefined, // MetricsService RPCs are registered as they are built.
+  routes: app.routes,
   grpcPort: config.server.grpcPort,
   httpPort: config.server.httpPort,
   cors: { allowedOrigins: config.server.corsOrigins },
@@ -54,8 +85,10 @@ logger.info({ grpcPort: server.grpcPort, httpPort: server.httpPort }, 'metrics s
 await runUntilSignal(logger, [
   () => server.stop(),
   async () => stopRetention(),
+  () => stopRollups(),
   () => pipeline.stop(),
   () => bus.close(),
+  () => orm.close(),
   () => pool.end(),
   () => tracing.shutdown(),
 ]);

@@ -1,13 +1,52 @@
 import { createOrm, ensureDatabase, runMigrations } from '@broxiva/db';
 import { eventStoreMigrations } from '@broxiva/event-store';
+import { dashboardMigrations, DashboardEntity, rollupMigrations } from '@broxiva/metrics-data-access';
+import pg from 'pg';
 
-/** Creates the analytics database if missing and applies pending migrations; returns their names. */
+/**
+ * Creates the analytics database if missing and applies pending migrations (event store, then rollups);
+ * returns their names.
+ */
 export async function migrate(url: string): Promise<string[]> {
   await ensureDatabase(url);
-  const orm = await createOrm({ url, entities: [], migrations: { list: eventStoreMigrations } });
+  const orm = await createOrm({
+    url,
+    entities: [],
+    migrations: { list: [...eventStoreMigrations, ...rollupMigrations] },
+  });
   try {
     return await runMigrations(orm);
   } finally {
     await orm.close();
+  }
+}
+
+/** The platform database (DATABASE_URL): saved dashboards, recorded in `metrics_migrations`. */
+export async function migratePlatform(url: string): Promise<string[]> {
+  await ensureDatabase(url);
+  const orm = await createOrm({ url, entities: [DashboardEntity], migrations: dashboardMigrations });
+  try {
+    return await runMigrations(orm);
+  } finally {
+    await orm.close();
+  }
+}
+
+/** TIMESCALE_ENABLED=true needs the extension on the server: refuse to start without it. */
+export async function checkTimescale(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(
+      `SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`,
+    );
+    if (rowCount === 0) {
+      throw new Error(
+        'TIMESCALE_ENABLED=true but the timescaledb extension is not installed on the analytics PostgreSQL server; ' +
+          'install TimescaleDB or set TIMESCALE_ENABLED=false (plain PostgreSQL rollups)',
+      );
+    }
+  } finally {
+    await client.end();
   }
 }

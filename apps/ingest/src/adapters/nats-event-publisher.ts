@@ -1,5 +1,11 @@
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
-import { eventSubject, publishBatch, type InjectHeaders, type Topology } from '@broxiva/bus';
+import {
+  BusUnavailableError,
+  eventSubject,
+  publishBatch,
+  type InjectHeaders,
+  type Topology,
+} from '@broxiva/bus';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import type { EncodedEvent } from '../rpc/ingest-service.js';
@@ -14,6 +20,8 @@ export interface EventPublisherOptions {
   readonly inject?: InjectHeaders;
   /** How long to wait for JetStream's acknowledgement before failing the requests (UNAVAILABLE). */
   readonly timeoutMs?: number;
+  /** While false, requests fail at once (UNAVAILABLE) instead of waiting for the timeout. */
+  readonly isConnected?: () => boolean;
 }
 
 interface Pending {
@@ -61,6 +69,9 @@ export function createEventPublisher(o: EventPublisherOptions) {
   }
 
   return function publish(events: readonly EncodedEvent[]): Promise<void> {
+    if (o.isConnected?.() === false) {
+      return Promise.reject(new BusUnavailableError('NATS is disconnected; events were not accepted'));
+    }
     const ours = new Set<Pending>();
     const waits: Promise<void>[] = [];
     for (const e of events) {

@@ -11,7 +11,7 @@ import {
 } from '@broxiva/contracts';
 import { checkBatch, prepareEvent, type BatchLimits, type PrepareDeps } from '@broxiva/ingest-domain';
 import { NotFoundError, ValidationError } from '@broxiva/rpc';
-import { toEventInput, toEventMessage, toFieldViolation } from './event-mapping.js';
+import { toEventInput, toFieldViolation, withServerFields } from './event-mapping.js';
 
 /** An accepted event, encoded once: the bytes are reused for the size limit and the bus. */
 export interface EncodedEvent {
@@ -65,7 +65,7 @@ export function ingestService(deps: IngestServiceDeps): Partial<ServiceImpl<type
       });
       return { kind: 'rejected', result, eventType: event.eventType };
     }
-    const msg = toEventMessage(prepared.event);
+    const msg = withServerFields(event, prepared.event);
     const encoded = { eventId: msg.eventId, eventType: msg.eventType, data: toBinary(EventSchema, msg) };
     return { kind: 'ok', index, historical: msg.historical, event: encoded };
   }

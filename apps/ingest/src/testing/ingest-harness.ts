@@ -7,6 +7,7 @@ import { EventBatchSchema, IngestService, type Event } from '@broxiva/contracts'
 import { createEventReader } from '@broxiva/event-store';
 import { createRedis } from '@broxiva/redis';
 import { withTestPrefix } from '@broxiva/redis/testing';
+import { createUserAgentParser } from '@broxiva/ingest-domain';
 import { createRpcServer } from '@broxiva/rpc';
 import { createLogger } from '@broxiva/telemetry';
 import type { Pool } from 'pg';
@@ -41,12 +42,15 @@ export async function startIngest(o: HarnessOptions = {}) {
         maxAgeMs: 90 * 86_400_000,
         maxPropertiesBytes: 32 * 1024,
         historicalAfterMs: 86_400_000,
+        defaultCurrency: 'USD',
       },
       newId: uuidv7,
+      parseUserAgent: createUserAgentParser(),
     },
     batchLimits: { maxEvents: o.maxEvents ?? 1000, maxBytes: o.maxBytes ?? 5 * 1024 * 1024 },
     publish: createEventPublisher({
       js: bus.js,
+      isConnected: bus.isConnected,
       topology: topo,
       maxMessageBytes: 512 * 1024,
       lingerMs: 2,

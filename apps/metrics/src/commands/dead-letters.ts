@@ -1,5 +1,5 @@
 // Lists or replays dead letters: `npm run dead-letters -w apps/metrics -- list|replay [--limit N] [--consumer C]`.
-import { connectBus, listDeadLetters, replayDeadLetters, TOPOLOGY } from '@broxiva/bus';
+import { connectBus, listDeadLetters, replayDeadLetters, topology } from '@broxiva/bus';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 
@@ -13,12 +13,14 @@ if (action !== 'list' && action !== 'replay') {
   process.exit(2);
 }
 const limit = Number(values.limit);
-const bus = await connectBus({ url: loadConfig(process.env).natsUrl, name: 'dead-letters' });
+const config = loadConfig(process.env);
+const topo = topology(config.topology);
+const bus = await connectBus({ url: config.natsUrl, name: 'dead-letters' });
 const filter = values.consumer === undefined ? {} : { consumer: values.consumer };
 if (action === 'list') {
-  const letters = await listDeadLetters(bus.jsm, TOPOLOGY, { limit, ...filter });
+  const letters = await listDeadLetters(bus.jsm, topo, { limit, ...filter });
   for (const l of letters) console.log(JSON.stringify({ ...l, data: undefined, bytes: l.data.length }));
 } else {
-  console.log(JSON.stringify(await replayDeadLetters(bus.js, TOPOLOGY, { limit, ...filter })));
+  console.log(JSON.stringify(await replayDeadLetters(bus.js, topo, { limit, ...filter })));
 }
 await bus.close();

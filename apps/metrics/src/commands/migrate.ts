@@ -1,6 +1,11 @@
-// Creates the analytics database if missing and applies pending migrations: `npm run migrate -w apps/metrics`.
+// Creates the analytics and platform databases if missing and applies pending migrations:
+// `npm run migrate -w apps/metrics`.
 import { loadConfig } from '../config.js';
-import { migrate } from '../migrate.js';
+import { migrate, migratePlatform } from '../migrate.js';
 
-const applied = await migrate(loadConfig(process.env).analyticsDatabaseUrl);
+const config = loadConfig(process.env);
+const applied = [
+  ...(await migrate(config.analyticsDatabaseUrl)),
+  ...(await migratePlatform(config.databaseUrl)),
+];
 console.log(JSON.stringify({ applied }));

@@ -3,12 +3,16 @@ import type { Commerce, Item, JsonObject, Money } from './event.js';
 /**
  * Many shops send order data as plain properties (`{"order_id": "o-1", "revenue": 99.5, "currency": "EUR"}`,
  * the product's REST examples do). When an event has no `commerce` block, this lifts those well-known
- * property names into one, so every report reads orders and revenue from one place. Returns undefined
- * when the properties hold nothing commerce-like.
+ * property names into one, so every report reads orders and revenue from one place; amounts without a
+ * `currency` are in `defaultCurrency` (the shop's). Returns undefined when the properties hold nothing
+ * commerce-like.
  */
-export function commerceFromProperties(props: JsonObject | undefined): Commerce | undefined {
+export function commerceFromProperties(
+  props: JsonObject | undefined,
+  defaultCurrency: string,
+): Commerce | undefined {
   if (props === undefined) return undefined;
-  const currency = str(props['currency']).toUpperCase();
+  const currency = str(props['currency']).toUpperCase() || defaultCurrency;
   const amount = num(props['revenue']) ?? num(props['total']) ?? num(props['value']);
   const items = itemsFrom(props, currency);
   const orderId = str(props['order_id']);

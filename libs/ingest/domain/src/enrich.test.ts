@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyContext } from './event.js';
-import { domainOf, enrich } from './enrich.js';
+import { createUserAgentParser, domainOf, enrich, parseUserAgent } from './enrich.js';
 
 const CHROME_MAC =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
@@ -22,6 +22,23 @@ describe('enrich', () => {
       browser: 'Mobile Safari',
       os: 'iOS',
       osVersion: '17.1',
+    });
+  });
+
+  it('memoizes user agents within a bound, with the same answers as parsing', () => {
+    const parse = createUserAgentParser(2);
+    expect(parse(CHROME_MAC)).toEqual(parseUserAgent(CHROME_MAC));
+    expect(parse(CHROME_MAC)).toBe(parse(CHROME_MAC));
+    const first = parse(SAFARI_IPHONE);
+    parse(GOOGLEBOT); // evicts CHROME_MAC, the oldest
+    expect(parse(SAFARI_IPHONE)).toBe(first);
+    expect(parse('')).toEqual({
+      deviceType: 'unknown',
+      browser: '',
+      browserVersion: '',
+      os: '',
+      osVersion: '',
+      isBot: false,
     });
   });
 

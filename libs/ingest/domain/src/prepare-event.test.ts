@@ -10,6 +10,7 @@ const deps: PrepareDeps = {
     maxAgeMs: 90 * 86_400_000,
     maxPropertiesBytes: 32 * 1024,
     historicalAfterMs: 86_400_000,
+    defaultCurrency: 'USD',
   },
   newId: () => '0190f0c8-0000-7000-8000-000000000001',
 };
@@ -70,8 +71,8 @@ describe('prepareEvent: validation', () => {
       ],
     ],
     [
-      'purchase in properties without currency',
-      { eventType: 'purchase', properties: { order_id: 'o-9', revenue: 20 } },
+      'purchase in properties with a made-up currency',
+      { eventType: 'purchase', properties: { order_id: 'o-9', revenue: 20, currency: 'DOLLARS' } },
       [['properties.currency', 'iso4217']],
     ],
     [
@@ -136,6 +137,21 @@ describe('prepareEvent: accepted events', () => {
     const fresh = prepareEvent(eventInput({ timestamp: new Date('2025-12-04T10:00:00Z') }), now, deps);
     expect(old.kind === 'ok' && old.event.historical).toBe(true);
     expect(fresh.kind === 'ok' && fresh.event.historical).toBe(false);
+  });
+
+  it('keeps a product_view price as a property and prices lifted orders in the shop currency', () => {
+    const view = prepareEvent(
+      eventInput({ eventType: 'product_view', properties: { product_id: 'p-1', price: 19.99 } }),
+      now,
+      deps,
+    );
+    expect(view.kind === 'ok' && view.event.commerce).toBeUndefined();
+    const order = prepareEvent(
+      eventInput({ eventType: 'purchase', properties: { order_id: 'o-9', revenue: 20 } }),
+      now,
+      deps,
+    );
+    expect(order.kind === 'ok' && order.event.commerce?.revenue).toEqual({ amount: 20, currency: 'USD' });
   });
 
   it('lifts order fields from properties into commerce', () => {

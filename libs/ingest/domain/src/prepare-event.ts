@@ -1,12 +1,14 @@
 import { commerceFromProperties, LIFTED_FIELD_PATHS } from './commerce-from-properties.js';
 import { correctTimestamp } from './clock-skew.js';
-import { enrich, type GeoLookup } from './enrich.js';
+import { enrich, type GeoLookup, type UserAgentParser } from './enrich.js';
 import type { EventInput, PreparedEvent, Violation } from './event.js';
 import { validateEvent, type EventRules } from './validate-event.js';
 
 export interface PrepareRules extends EventRules {
   /** Events whose corrected time is older than this are accepted but flagged historical. */
   readonly historicalAfterMs: number;
+  /** ISO 4217 currency for order amounts sent as plain properties without a `currency` (SHOP_CURRENCY). */
+  readonly defaultCurrency: string;
 }
 
 export interface PrepareDeps {
@@ -14,6 +16,8 @@ export interface PrepareDeps {
   /** A fresh UUIDv7 for events the client sent without an id. */
   readonly newId: () => string;
   readonly geo?: GeoLookup | undefined;
+  /** Defaults to an uncached parser; apps pass createUserAgentParser(). */
+  readonly parseUserAgent?: UserAgentParser;
 }
 
 export type Prepared = { kind: 'ok'; event: PreparedEvent } | { kind: 'rejected'; violations: Violation[] };
@@ -24,7 +28,10 @@ export type Prepared = { kind: 'ok'; event: PreparedEvent } | { kind: 'rejected'
  * raw IP dropped.
  */
 export function prepareEvent(input: EventInput, receivedAt: Date, deps: PrepareDeps): Prepared {
-  const lifted = input.commerce === undefined ? commerceFromProperties(input.properties) : undefined;
+  const lifted =
+    input.commerce === undefined && COMMERCE_TYPES.has(input.eventType)
+      ? commerceFromProperties(input.properties, deps.rules.defaultCurrency)
+      : undefined;
   const event = lifted === undefined ? input : { ...input, commerce: lifted };
   const { timestamp, original } = correctTimestamp(input.timestamp, input.sentAt, receivedAt);
   const violations = validateEvent(event, timestamp, receivedAt, deps.rules);
@@ -41,11 +48,14 @@ export function prepareEvent(input: EventInput, receivedAt: Date, deps: PrepareD
       receivedAt,
       originalTimestamp: original,
       context: { ...event.context, ip: '' },
-      enrichment: enrich(event.context, deps.geo),
+      enrichment: enrich(event.context, deps.geo, deps.parseUserAgent),
       historical: receivedAt.getTime() - timestamp.getTime() > deps.rules.historicalAfterMs,
     },
   };
 }
+
+/** Event types whose order or cart data may come as plain properties; a product_view's price stays a property. */
+const COMMERCE_TYPES = new Set(['add_to_cart', 'remove_from_cart', 'checkout_start', 'purchase']);
 
 const renameLifted = (v: Violation): Violation => {
   const field = LIFTED_FIELD_PATHS[v.field];

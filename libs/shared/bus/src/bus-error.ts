@@ -23,3 +23,8 @@ export class TopologyConflictError extends Error {
     super(`${resource} exists with different ${fields.join(', ')}; these cannot be updated in place`);
   }
 }
+
+/** NATS is unreachable right now (between a disconnect and a reconnect): retry later. */
+export class BusUnavailableError extends Error {
+  override readonly name = 'ConnectionError';
+}

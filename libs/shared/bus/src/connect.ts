@@ -19,6 +19,8 @@ export interface Bus {
   readonly nc: NatsConnection;
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
+  /** False between a disconnect and the next reconnect: callers can fail fast instead of timing out. */
+  isConnected(): boolean;
   /** Drains: lets subscriptions and pending publishes finish, then closes. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -61,12 +63,14 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
       },
     );
   }
-  void logStatus(nc, url, logger);
+  const state = { connected: true };
+  void watchStatus(nc, url, logger, state);
   logger.info({ url, server: nc.info?.version }, 'connected to NATS');
   return {
     nc,
     js: jetstream(nc),
     jsm,
+    isConnected: () => state.connected && !nc.isClosed(),
     close: async () => {
       if (!nc.isClosed()) await nc.drain();
     },
@@ -79,13 +83,22 @@ function describe(err: unknown): string {
   return `${err.message}${cause}`;
 }
 
-async function logStatus(nc: NatsConnection, url: string, logger: BusLogger): Promise<void> {
+async function watchStatus(
+  nc: NatsConnection,
+  url: string,
+  logger: BusLogger,
+  state: { connected: boolean },
+): Promise<void> {
   // 'reconnecting' fires on every attempt and would flood the log during an outage; disconnect and reconnect
   // bracket the outage instead.
   for await (const s of nc.status()) {
-    if (s.type === 'disconnect') logger.warn({ url, server: s.server }, 'NATS disconnected; reconnecting');
-    else if (s.type === 'reconnect') logger.info({ url, server: s.server }, 'NATS reconnected');
-    else if (s.type === 'error') logger.error({ url, err: s.error }, 'NATS error');
+    if (s.type === 'disconnect') {
+      state.connected = false;
+      logger.warn({ url, server: s.server }, 'NATS disconnected; reconnecting');
+    } else if (s.type === 'reconnect') {
+      state.connected = true;
+      logger.info({ url, server: s.server }, 'NATS reconnected');
+    } else if (s.type === 'error') logger.error({ url, err: s.error }, 'NATS error');
     else if (s.type === 'slowConsumer') logger.warn({ url, pending: s.pending }, 'NATS slow consumer');
   }
 }

@@ -1,4 +1,4 @@
-export { BusConnectError, TopologyConflictError } from './bus-error.js';
+export { BusConnectError, BusUnavailableError, TopologyConflictError } from './bus-error.js';
 export { BusHeaders, originalMsgId } from './bus-headers.js';
 export { connectBus, type Bus, type BusOptions } from './connect.js';
 export { runConsumer, type RunConsumerOptions, type RunningConsumer } from './consume.js';

@@ -43,16 +43,29 @@ type Action = keyof ProvisionReport;
 async function provisionStream(jsm: JetStreamManager, spec: StreamSpec): Promise<Action> {
   const current = await orNotFound(jsm.streams.info(spec.name), JetStreamApiCodes.StreamNotFound);
   if (!current) {
-    await jsm.streams.add({ ...spec, subjects: [...spec.subjects] });
+    await jsm.streams.add({ ...spec, subjects: [...spec.subjects] }).catch(explainStorage(spec));
     return 'created';
   }
   const resource = `stream ${spec.name}`;
   checkFixed(resource, STREAM_FIXED, spec, current.config);
   const changed = STREAM_EDITABLE.filter((k) => !same(spec[k], current.config[k]));
   if (changed.length === 0) return 'unchanged';
-  await jsm.streams.update(spec.name, { ...spec, subjects: [...spec.subjects] });
+  await jsm.streams.update(spec.name, { ...spec, subjects: [...spec.subjects] }).catch(explainStorage(spec));
   return 'updated';
 }
+
+// JetStream reserves max_bytes up front and refuses a stream larger than what its file store has left.
+const explainStorage = (spec: StreamSpec) => (err: unknown) => {
+  if (err instanceof Error && /insufficient storage/i.test(err.message)) {
+    const gib = (spec.max_bytes / 1024 ** 3).toFixed(1);
+    throw new Error(
+      `NATS cannot reserve ${gib} GiB for stream ${spec.name} (insufficient storage resources): lower ` +
+        `EVENTS_STREAM_MAX_GIB or give nats-server a larger file store (jetstream.max_file_store)`,
+      { cause: err },
+    );
+  }
+  throw err;
+};
 
 async function provisionConsumer(jsm: JetStreamManager, spec: ConsumerSpec): Promise<Action> {
   const name = spec.config.durable_name;

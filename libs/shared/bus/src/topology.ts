@@ -23,7 +23,7 @@ export const TOPOLOGY_DEFAULTS = {
   eventsMaxAgeMs: 48 * HOUR_MS,
   eventsMaxBytes: 200 * GiB,
   deadLettersMaxAgeMs: 14 * 24 * HOUR_MS,
-  deadLettersMaxBytes: 10 * GiB,
+  deadLettersMaxBytes: 1 * GiB,
   ackWaitMs: 30_000,
   maxDeliver: 5,
   maxAckPending: 20_000,

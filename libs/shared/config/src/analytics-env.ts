@@ -30,8 +30,18 @@ export const analyticsEnvShape = {
   /** Seconds. */
   EVENT_FLUSH_INTERVAL: fraction(5, 0, 3600),
   MAX_EVENT_AGE_DAYS: integer(90, 1, 36_500),
-  /** Seconds a resent event_id is recognised as a duplicate at ingest (JetStream's duplicate window). */
+  /** Seconds a resent event_id is recognised as a duplicate at ingest. */
   DEDUP_WINDOW_SECONDS: integer(600, 1, 86_400),
+  /**
+   * Size of the EVENTS stream, in GiB: the backlog kept while a consumer is stalled. 24 h at an average
+   * of R events/s needs about R × 86,400 × 450 bytes (16 GiB ≈ 24 h at 440 events/s). JetStream refuses a
+   * stream larger than the server's file store (by default 75 % of the disk's free space).
+   */
+  EVENTS_STREAM_MAX_GIB: integer(16, 1, 1_000_000),
+  /** Hours an event stays in the EVENTS stream at most. */
+  EVENTS_STREAM_MAX_AGE_HOURS: integer(48, 24, 24 * 365),
+  /** Prefix for stream, consumer and subject names, to run several environments on one NATS. */
+  NATS_STREAM_PREFIX: text(),
   TIMESCALE_ENABLED: flag(false),
   ENABLE_FORECASTING: flag(true),
   ENABLE_ANOMALY_DETECTION: flag(true),

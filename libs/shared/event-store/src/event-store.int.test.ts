@@ -101,4 +101,36 @@ describe('event store', () => {
     expect(await count(`SELECT count(*)::int AS n FROM event_ids WHERE event_id = '${id(20)}'`)).toBe(0);
     expect(await count(`SELECT count(*)::int AS n FROM events WHERE event_id = '${id(21)}'`)).toBe(1);
   });
+
+  it('hands the UTC hours of newly stored events to beforeCommit, and rolls back when it fails', async () => {
+    const partitions = createPartitionManager(db.pool);
+    const seen: string[][] = [];
+    const write = createEventWriter({
+      pool: db.pool,
+      partitions,
+      beforeCommit: async (client, hours) => {
+        await client.query('SELECT 1');
+        seen.push(hours.map((h) => h.toISOString()));
+      },
+    });
+    const batch = [
+      event(30, '2025-12-06T10:15:00Z'),
+      event(31, '2025-12-06T10:45:00Z'),
+      event(32, '2025-12-06T12:00:00Z'),
+    ];
+    expect(await write(batch)).toEqual({ inserted: 3, duplicates: 0 });
+    // Nothing new: no hook call.
+    expect(await write(batch)).toEqual({ inserted: 0, duplicates: 3 });
+    expect(seen).toEqual([['2025-12-06T10:00:00.000Z', '2025-12-06T12:00:00.000Z']]);
+
+    const failing = createEventWriter({
+      pool: db.pool,
+      partitions,
+      beforeCommit: async () => {
+        throw new Error('hook failed');
+      },
+    });
+    await expect(failing([event(33, '2025-12-06T13:00:00Z')])).rejects.toThrow('hook failed');
+    expect(await count(`SELECT count(*)::int AS n FROM event_ids WHERE event_id = '${id(33)}'`)).toBe(0);
+  });
 });

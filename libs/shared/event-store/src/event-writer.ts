@@ -19,7 +19,17 @@ const COLS = EVENT_COLUMNS.join(', ');
  * claimed, all in one transaction. A batch written twice (the consumer died before acking) stores nothing
  * the second time, so at-least-once delivery gives each event exactly once in the store.
  */
-export function createEventWriter(deps: { pool: Pool; partitions: PartitionManager }) {
+export interface EventWriterDeps {
+  readonly pool: Pool;
+  readonly partitions: PartitionManager;
+  /**
+   * Runs inside the write transaction, before COMMIT, with the UTC hours (bucket starts) of the events newly
+   * stored: e.g. marking rollup buckets dirty atomically with the events. Not called when nothing was new.
+   */
+  readonly beforeCommit?: (client: PoolClient, hours: readonly Date[]) => Promise<void>;
+}
+
+export function createEventWriter(deps: EventWriterDeps) {
   const staged = new WeakSet<PoolClient>();
 
   return async function write(events: readonly Event[]): Promise<WriteResult> {
@@ -42,13 +52,25 @@ export function createEventWriter(deps: { pool: Pool; partitions: PartitionManag
           INSERT INTO event_ids (event_id, ts)
           SELECT DISTINCT ON (event_id) event_id, ts FROM events_staging ORDER BY event_id, received_at
           ON CONFLICT DO NOTHING
-          RETURNING event_id, ts)
+          RETURNING event_id, ts),
+        stored AS (
         INSERT INTO events (${COLS})
         SELECT DISTINCT ON (s.event_id) ${EVENT_COLUMNS.map((c) => `s.${c}`).join(', ')}
           FROM events_staging s JOIN fresh f ON f.event_id = s.event_id AND f.ts = s.ts
-         ORDER BY s.event_id, s.received_at`);
+         ORDER BY s.event_id, s.received_at
+         RETURNING ts)
+        SELECT count(*)::int AS inserted,
+               coalesce(array_agg(DISTINCT to_char(date_trunc('hour', ts AT TIME ZONE 'UTC'),
+                 'YYYY-MM-DD"T"HH24":00:00Z"')), '{}') AS hours
+          FROM stored`);
+      const { inserted, hours } = res.rows[0] as { inserted: number; hours: string[] };
+      if (inserted > 0 && deps.beforeCommit !== undefined) {
+        await deps.beforeCommit(
+          client,
+          hours.map((h) => new Date(h)),
+        );
+      }
       await client.query('COMMIT');
-      const inserted = res.rowCount ?? 0;
       return { inserted, duplicates: events.length - inserted };
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);

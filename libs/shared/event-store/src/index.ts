@@ -1,6 +1,11 @@
 export { EVENT_COLUMNS, eventToRow, rowToEvent, type CellValue, type EventColumn } from './event-columns.js';
 export { createPartitionManager, dayOf, partitionName, type PartitionManager } from './partitions.js';
-export { createEventWriter, type EventWriter, type WriteResult } from './event-writer.js';
+export {
+  createEventWriter,
+  type EventWriter,
+  type EventWriterDeps,
+  type WriteResult,
+} from './event-writer.js';
 export { createEventReader } from './event-reader.js';
 export { EventsMigration } from './migrations/20261128-events.js';
 

@@ -1,6 +1,5 @@
 import { Agent } from 'node:http';
 import { connect } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Code, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { Health, HealthCheckResponse_ServingStatus as Status, IngestService } from '@broxiva/contracts';
@@ -29,7 +28,7 @@ function refused(port: number): Promise<boolean> {
 
 describe('RpcServer.stop', () => {
   it('lets running calls finish, ends streams with Unavailable, then closes both ports', async () => {
-    const { server } = await startTestServer(5_000);
+    const { server, entered } = await startTestServer(5_000);
     const h2 = createConnectTransport({ baseUrl: `http://127.0.0.1:${server.grpcPort}`, httpVersion: '2' });
     const watch = createClient(Health, h2).watch({ service: '' })[Symbol.asyncIterator]();
     expect((await watch.next()).value?.status).toBe(Status.SERVING);
@@ -47,7 +46,7 @@ describe('RpcServer.stop', () => {
       '{"eventId":"slow"}',
       keepAlive,
     );
-    await sleep(50); // both calls are in their handlers now
+    await entered(3); // all three calls are in their handlers now
 
     const began = Date.now();
     const stopped = server.stop();
@@ -65,11 +64,11 @@ describe('RpcServer.stop', () => {
   });
 
   it('cuts connections still busy when the timeout is over', async () => {
-    const { server, lines, release } = await startTestServer(300);
+    const { server, lines, release, entered } = await startTestServer(300);
     try {
       const h2Call = rejection(ingest(server.grpcPort, '2').getEvent({ eventId: 'hang' }));
       const h1Call = rejection(ingest(server.httpPort, '1.1').getEvent({ eventId: 'hang' }));
-      await sleep(50);
+      await entered(2);
       const began = Date.now();
       await server.stop();
       expect(Date.now() - began).toBeLessThan(1_500);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer as createHttp1Server } from 'node:http';
 import { createServer as createHttp2Server } from 'node:http2';
 import { Code, ConnectError, type ConnectRouter, type Interceptor } from '@connectrpc/connect';
@@ -45,6 +46,8 @@ export interface RpcServer {
 export function createRpcServer(options: RpcServerOptions): RpcServer {
   const { logger } = options;
   const shutdown = new AbortController();
+  // Every open stream listens for shutdown; thousands of WatchOverview streams are normal, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const health = createHealthService();
   const unary = countUnaryCalls();
   const rpc = connectNodeAdapter({

@@ -13,6 +13,8 @@ export interface TestServer {
   readonly lines: Record<string, unknown>[];
   /** Lets calls for event 'hang' return (they ignore shutdown until then). */
   release(): void;
+  /** Resolves once `n` calls in all have entered the handler: a test's calls are then surely running. */
+  entered(n: number): Promise<void>;
 }
 
 /**
@@ -24,10 +26,17 @@ export async function startTestServer(shutdownTimeoutMs = 5_000): Promise<TestSe
   const hung = new Promise<void>((resolve) => (release = resolve));
   const registry = createMetricsRegistry({ service: 'rpc-test' });
   const { logger, lines } = memoryLogger();
+  let inside = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const enter = () => {
+    inside++;
+    for (const w of waiters.filter((x) => x.n <= inside)) w.resolve();
+  };
   const server = createRpcServer({
     routes: (router) =>
       router.service(IngestService, {
         async getEvent(req) {
+          enter();
           if (req.eventId === 'slow') await sleep(300);
           if (req.eventId === 'hang') await hung;
           if (req.eventId === 'e1' || req.eventId === 'slow' || req.eventId === 'hang') {
@@ -53,5 +62,11 @@ export async function startTestServer(shutdownTimeoutMs = 5_000): Promise<TestSe
     },
   });
   await server.start();
-  return { server, lines, release: () => release() };
+  return {
+    server,
+    lines,
+    release: () => release(),
+    entered: (n) =>
+      inside >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve })),
+  };
 }

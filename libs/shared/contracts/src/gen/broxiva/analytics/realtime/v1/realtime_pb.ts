@@ -42,21 +42,23 @@ export type Overview = Message<"broxiva.analytics.realtime.v1.Overview"> & {
   activeSessions: bigint;
 
   /**
-   * Purchases since midnight in the shop's time zone.
+   * Distinct orders (by order_id) of purchases since midnight in the shop's time zone (SHOP_TIMEZONE),
+   * by the events' skew-corrected timestamps.
    *
    * @generated from field: int64 orders_today = 4;
    */
   ordersToday: bigint;
 
   /**
-   * Revenue of those purchases, in `currency`.
+   * Revenue of those orders in `currency`. Amounts in any other currency are not converted: such an
+   * order counts in orders_today but adds nothing here.
    *
    * @generated from field: double revenue_today = 5;
    */
   revenueToday: number;
 
   /**
-   * Mean cart value (added minus removed) of today's sessions that added to cart.
+   * Mean cart value (added minus removed, in `currency`) of today's sessions that added to cart.
    *
    * @generated from field: double cart_value_avg = 6;
    */
@@ -70,6 +72,8 @@ export type Overview = Message<"broxiva.analytics.realtime.v1.Overview"> & {
   conversionRate: number;
 
   /**
+   * SHOP_CURRENCY.
+   *
    * @generated from field: string currency = 8;
    */
   currency: string;
@@ -99,21 +103,23 @@ export type OverviewJson = {
   activeSessions?: string;
 
   /**
-   * Purchases since midnight in the shop's time zone.
+   * Distinct orders (by order_id) of purchases since midnight in the shop's time zone (SHOP_TIMEZONE),
+   * by the events' skew-corrected timestamps.
    *
    * @generated from field: int64 orders_today = 4;
    */
   ordersToday?: string;
 
   /**
-   * Revenue of those purchases, in `currency`.
+   * Revenue of those orders in `currency`. Amounts in any other currency are not converted: such an
+   * order counts in orders_today but adds nothing here.
    *
    * @generated from field: double revenue_today = 5;
    */
   revenueToday?: number | "NaN" | "Infinity" | "-Infinity";
 
   /**
-   * Mean cart value (added minus removed) of today's sessions that added to cart.
+   * Mean cart value (added minus removed, in `currency`) of today's sessions that added to cart.
    *
    * @generated from field: double cart_value_avg = 6;
    */
@@ -127,6 +133,8 @@ export type OverviewJson = {
   conversionRate?: number | "NaN" | "Infinity" | "-Infinity";
 
   /**
+   * SHOP_CURRENCY.
+   *
    * @generated from field: string currency = 8;
    */
   currency?: string;
@@ -226,11 +234,15 @@ export type GetActiveUsersResponse = Message<"broxiva.analytics.realtime.v1.GetA
   perMinute: Point[];
 
   /**
+   * Active users per device type, most first; a user active on two devices counts on both.
+   *
    * @generated from field: repeated broxiva.analytics.common.v1.Breakdown by_device = 4;
    */
   byDevice: Breakdown[];
 
   /**
+   * Active users per region, keyed "<country>-<region>" (else the country, else "unknown"), most first.
+   *
    * @generated from field: repeated broxiva.analytics.common.v1.Breakdown by_region = 5;
    */
   byRegion: Breakdown[];
@@ -258,11 +270,15 @@ export type GetActiveUsersResponseJson = {
   perMinute?: PointJson[];
 
   /**
+   * Active users per device type, most first; a user active on two devices counts on both.
+   *
    * @generated from field: repeated broxiva.analytics.common.v1.Breakdown by_device = 4;
    */
   byDevice?: BreakdownJson[];
 
   /**
+   * Active users per region, keyed "<country>-<region>" (else the country, else "unknown"), most first.
+   *
    * @generated from field: repeated broxiva.analytics.common.v1.Breakdown by_region = 5;
    */
   byRegion?: BreakdownJson[];
@@ -287,6 +303,9 @@ export type ListActiveSessionsRequest = Message<"broxiva.analytics.realtime.v1.L
   pageSize: number;
 
   /**
+   * next_page_token of the previous page. The list is live (most recent event first), so a session
+   * may move between pages while a client pages through it.
+   *
    * @generated from field: string page_token = 2;
    */
   pageToken: string;
@@ -304,6 +323,9 @@ export type ListActiveSessionsRequestJson = {
   pageSize?: number;
 
   /**
+   * next_page_token of the previous page. The list is live (most recent event first), so a session
+   * may move between pages while a client pages through it.
+   *
    * @generated from field: string page_token = 2;
    */
   pageToken?: string;
@@ -317,6 +339,9 @@ export const ListActiveSessionsRequestSchema: GenMessage<ListActiveSessionsReque
   messageDesc(file_broxiva_analytics_realtime_v1_realtime, 5);
 
 /**
+ * A session with an event in the last SESSION_TIMEOUT seconds. Events without a session id are
+ * sessions of their own, with the id "~<event_id>".
+ *
  * @generated from message broxiva.analytics.realtime.v1.ActiveSession
  */
 export type ActiveSession = Message<"broxiva.analytics.realtime.v1.ActiveSession"> & {
@@ -326,6 +351,8 @@ export type ActiveSession = Message<"broxiva.analytics.realtime.v1.ActiveSession
   sessionId: string;
 
   /**
+   * user_id, else anonymous_id, of its latest event.
+   *
    * @generated from field: string user_id = 2;
    */
   userId: string;
@@ -341,6 +368,8 @@ export type ActiveSession = Message<"broxiva.analytics.realtime.v1.ActiveSession
   lastEventAt?: Timestamp | undefined;
 
   /**
+   * context.page_path of its latest event that had one.
+   *
    * @generated from field: string current_page = 5;
    */
   currentPage: string;
@@ -351,12 +380,17 @@ export type ActiveSession = Message<"broxiva.analytics.realtime.v1.ActiveSession
   eventCount: bigint;
 
   /**
+   * Added minus removed, in the shop's currency.
+   *
    * @generated from field: double cart_value = 7;
    */
   cartValue: number;
 };
 
 /**
+ * A session with an event in the last SESSION_TIMEOUT seconds. Events without a session id are
+ * sessions of their own, with the id "~<event_id>".
+ *
  * @generated from message broxiva.analytics.realtime.v1.ActiveSession
  */
 export type ActiveSessionJson = {
@@ -366,6 +400,8 @@ export type ActiveSessionJson = {
   sessionId?: string;
 
   /**
+   * user_id, else anonymous_id, of its latest event.
+   *
    * @generated from field: string user_id = 2;
    */
   userId?: string;
@@ -381,6 +417,8 @@ export type ActiveSessionJson = {
   lastEventAt?: TimestampJson;
 
   /**
+   * context.page_path of its latest event that had one.
+   *
    * @generated from field: string current_page = 5;
    */
   currentPage?: string;
@@ -391,6 +429,8 @@ export type ActiveSessionJson = {
   eventCount?: string;
 
   /**
+   * Added minus removed, in the shop's currency.
+   *
    * @generated from field: double cart_value = 7;
    */
   cartValue?: number | "NaN" | "Infinity" | "-Infinity";
@@ -470,6 +510,9 @@ export const GetConversionsRequestSchema: GenMessage<GetConversionsRequest, {jso
   messageDesc(file_broxiva_analytics_realtime_v1_realtime, 8);
 
 /**
+ * Distinct sessions reaching a funnel step. The steps, in order: page_view, product_view, add_to_cart,
+ * checkout_start, purchase.
+ *
  * @generated from message broxiva.analytics.realtime.v1.FunnelStepCount
  */
 export type FunnelStepCount = Message<"broxiva.analytics.realtime.v1.FunnelStepCount"> & {
@@ -492,6 +535,9 @@ export type FunnelStepCount = Message<"broxiva.analytics.realtime.v1.FunnelStepC
 };
 
 /**
+ * Distinct sessions reaching a funnel step. The steps, in order: page_view, product_view, add_to_cart,
+ * checkout_start, purchase.
+ *
  * @generated from message broxiva.analytics.realtime.v1.FunnelStepCount
  */
 export type FunnelStepCountJson = {
@@ -669,6 +715,8 @@ export const WatchOverviewResponseSchema: GenMessage<WatchOverviewResponse, {jso
   messageDesc(file_broxiva_analytics_realtime_v1_realtime, 13);
 
 /**
+ * Every accepted event, bots and historical ones included, from the moment the call starts.
+ *
  * @generated from message broxiva.analytics.realtime.v1.WatchEventsRequest
  */
 export type WatchEventsRequest = Message<"broxiva.analytics.realtime.v1.WatchEventsRequest"> & {
@@ -688,6 +736,8 @@ export type WatchEventsRequest = Message<"broxiva.analytics.realtime.v1.WatchEve
 };
 
 /**
+ * Every accepted event, bots and historical ones included, from the moment the call starts.
+ *
  * @generated from message broxiva.analytics.realtime.v1.WatchEventsRequest
  */
 export type WatchEventsRequestJson = {
@@ -741,8 +791,10 @@ export const WatchEventsResponseSchema: GenMessage<WatchEventsResponse, {jsonTyp
   messageDesc(file_broxiva_analytics_realtime_v1_realtime, 15);
 
 /**
- * Live numbers from the event stream, within a second. Bot events are left out by default.
- * When ENABLE_REALTIME_ANALYTICS=false every RPC answers FAILED_PRECONDITION.
+ * Live numbers from the event stream, within a second. Events flagged as bots are left out of every
+ * number by default (REALTIME_INCLUDE_BOTS=true counts them); historical events are never counted. An
+ * event applied twice (a redelivery, a resend) counts once. When ENABLE_REALTIME_ANALYTICS=false every
+ * RPC answers FAILED_PRECONDITION.
  *
  * @generated from service broxiva.analytics.realtime.v1.RealtimeService
  */

@@ -1,0 +1,51 @@
+import { createClient, type Client, type Transport } from '@connectrpc/connect';
+import { createGrpcTransport } from '@connectrpc/connect-node';
+import { Health, IngestService, InsightsService, MetricsService, RealtimeService } from '@broxiva/contracts';
+import { tracingInterceptor } from '@broxiva/telemetry';
+
+export interface ServiceUrls {
+  readonly ingest: string;
+  readonly realtime: string;
+  readonly metrics: string;
+  readonly insights: string;
+}
+
+export type ServiceName = keyof ServiceUrls;
+
+/** One transport per service, so each also answers grpc.health.v1 for readiness. */
+export type ServiceTransports = Readonly<Record<ServiceName, Transport>>;
+
+/** gRPC over h2c to each service, one long-lived HTTP/2 session each, with trace context propagated. */
+export function createTransports(urls: ServiceUrls): ServiceTransports {
+  const transport = (baseUrl: string) =>
+    createGrpcTransport({ baseUrl, interceptors: [tracingInterceptor({ side: 'client' })] });
+  return {
+    ingest: transport(urls.ingest),
+    realtime: transport(urls.realtime),
+    metrics: transport(urls.metrics),
+    insights: transport(urls.insights),
+  };
+}
+
+export interface ServiceClients {
+  readonly ingest: Client<typeof IngestService>;
+  readonly realtime: Client<typeof RealtimeService>;
+  readonly metrics: Client<typeof MetricsService>;
+  readonly insights: Client<typeof InsightsService>;
+  readonly health: Readonly<Record<ServiceName, Client<typeof Health>>>;
+}
+
+export function createServiceClients(t: ServiceTransports): ServiceClients {
+  return {
+    ingest: createClient(IngestService, t.ingest),
+    realtime: createClient(RealtimeService, t.realtime),
+    metrics: createClient(MetricsService, t.metrics),
+    insights: createClient(InsightsService, t.insights),
+    health: {
+      ingest: createClient(Health, t.ingest),
+      realtime: createClient(Health, t.realtime),
+      metrics: createClient(Health, t.metrics),
+      insights: createClient(Health, t.insights),
+    },
+  };
+}

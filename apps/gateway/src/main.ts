@@ -1,0 +1,87 @@
+import { createRedis, ready } from '@broxiva/redis';
+import { runUntilSignal } from '@broxiva/rpc';
+import { createLogger, createMetricsRegistry, startTracing } from '@broxiva/telemetry';
+import { createRemoteJWKSet } from 'jose';
+import { createServer } from 'node:http';
+import { buildApp } from './app.js';
+import { createGuard } from './auth/guard.js';
+import { createRateLimiter } from './auth/rate-limit.js';
+import { createWriteKeys } from './auth/write-keys.js';
+import { createServiceClients, createTransports } from './clients.js';
+import { loadConfig } from './config.js';
+import { docsHandler } from './docs/docs-handler.js';
+import { createHttpMetrics } from './http/http-metrics.js';
+import { buildOpenApi } from './docs/openapi.js';
+import { allRoutes } from './routes/index.js';
+
+// Composition root: config → clients → routes → server; shut down in reverse order.
+const config = loadConfig(process.env);
+const logger = createLogger({ service: 'gateway', level: config.logLevel });
+const tracing = startTracing({ service: 'gateway', exporter: config.tracesExporter });
+const redis = createRedis({ ...config.redis, keyPrefix: 'broxiva:gateway', failFast: true });
+await ready(redis);
+const registry = createMetricsRegistry({ service: 'gateway' });
+const clients = createServiceClients(createTransports(config.services));
+const routes = allRoutes({
+  clients,
+  timeoutMs: config.upstreamTimeoutMs,
+  logger,
+  registry,
+  probes: { redis: async () => void (await redis.ping()) },
+});
+
+let guard;
+if (config.auth.disabled) {
+  logger.warn('AUTH_DISABLED=true: EVERY ROUTE IS OPEN, NO KEY OR TOKEN IS CHECKED. LOCAL DEVELOPMENT ONLY.');
+} else {
+  const { jwtSecret, jwksUrl, issuer, audience } = config.auth;
+  if (
+    (jwtSecret === undefined) === (jwksUrl === undefined) ||
+    issuer === undefined ||
+    audience === undefined
+  ) {
+    throw new Error(
+      'auth: set JWT_ISSUER, JWT_AUDIENCE and exactly one of JWT_SECRET (HS256) or JWT_JWKS_URL (RS256), ' +
+        'or AUTH_DISABLED=true for local development',
+    );
+  }
+  const key =
+    jwtSecret !== undefined
+      ? new TextEncoder().encode(jwtSecret)
+      : createRemoteJWKSet(new URL(jwksUrl ?? ''));
+  guard = createGuard({
+    writeKeys: createWriteKeys(redis),
+    jwt: { key, issuer, audience },
+    rateLimit: createRateLimiter(redis, config.auth.ratePerMinute),
+  });
+}
+
+const openapi = buildOpenApi(routes);
+const server = createServer(
+  { keepAliveTimeout: 65_000 },
+  buildApp({
+    routes,
+    logger,
+    body: { maxBytes: config.http.maxBodyBytes, maxDepth: 64 },
+    trustedProxyHops: config.http.trustedProxyHops,
+    corsOrigins: config.http.corsOrigins,
+    metrics: createHttpMetrics(registry),
+    ...(guard === undefined ? {} : { guard }),
+    fallback: docsHandler(openapi),
+  }),
+);
+await new Promise<void>((resolve) => server.listen(config.port, resolve));
+logger.info(
+  { port: config.port, services: config.services, authDisabled: config.auth.disabled },
+  'gateway serving',
+);
+
+await runUntilSignal(logger, [
+  () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    }),
+  () => redis.quit().then(() => undefined),
+  () => tracing.shutdown(),
+]);

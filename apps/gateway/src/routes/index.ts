@@ -1,0 +1,40 @@
+import type { Logger } from '@broxiva/telemetry';
+import type { Registry } from 'prom-client';
+import type { ServiceClients } from '../clients.js';
+import type { Route } from '../http/route.js';
+import { dashboardRoutes } from './dashboard.js';
+import { eventRoutes } from './events.js';
+import { grpcHealthProbe, healthRoutes, type Probe } from './health.js';
+import { insightsRoutes } from './insights.js';
+import { realtimeRoutes } from './realtime.js';
+
+export interface AllRoutesDeps {
+  readonly clients: ServiceClients;
+  readonly timeoutMs: number;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  /** Extra readiness probes (Redis). */
+  readonly probes?: Readonly<Record<string, Probe>>;
+}
+
+/** Every route of the public REST API, in the order the OpenAPI document lists them. */
+export function allRoutes(deps: AllRoutesDeps): Route[] {
+  const { clients, timeoutMs, logger } = deps;
+  return [
+    ...eventRoutes({ ingest: clients.ingest, timeoutMs }),
+    ...realtimeRoutes({ realtime: clients.realtime, timeoutMs, logger }),
+    ...dashboardRoutes({ metrics: clients.metrics, timeoutMs }),
+    ...insightsRoutes({ insights: clients.insights, timeoutMs }),
+    ...healthRoutes({
+      registry: deps.registry,
+      timeoutMs: 1000,
+      probes: {
+        ingest: grpcHealthProbe(clients.health.ingest),
+        realtime: grpcHealthProbe(clients.health.realtime),
+        metrics: grpcHealthProbe(clients.health.metrics),
+        insights: grpcHealthProbe(clients.health.insights),
+        ...deps.probes,
+      },
+    }),
+  ];
+}

@@ -1,0 +1,278 @@
+import { create } from '@bufbuild/protobuf';
+import { timestampDate, timestampFromDate, type Timestamp } from '@bufbuild/protobuf/wkt';
+import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
+import {
+  AnalyzeCohortsResponseSchema,
+  AnalyzeFunnelResponseSchema,
+  CohortMetric,
+  CohortType,
+  FunnelMode,
+  GetJourneyPathsResponseSchema,
+  GetUserJourneyResponseSchema,
+  type InsightsService,
+} from '@broxiva/contracts';
+import {
+  buildCohorts,
+  createPathCounter,
+  DEFAULT_FUNNEL_WINDOW_SECONDS,
+  engagementScore,
+  evaluateUserFunnel,
+  NAMED_FUNNELS,
+  sessionize,
+  summarizeFunnel,
+  type CohortMetric as DomainCohortMetric,
+  type FunnelMode as DomainFunnelMode,
+  type FunnelStepDef,
+  type FunnelStepStats,
+  type PeriodUnit,
+  type UserFunnelResult,
+} from '@broxiva/insights-behaviour';
+import { NotFoundError, ValidationError } from '@broxiva/rpc';
+import { BREAKDOWN_COLUMNS, type BehaviourStore } from '../adapters/event-store-behaviour.js';
+
+export interface BehaviourDeps {
+  readonly store: BehaviourStore;
+  readonly now: () => Date;
+  readonly settings: {
+    readonly cohorts: boolean;
+    readonly funnels: boolean;
+    readonly journeys: boolean;
+    /** SESSION_TIMEOUT, seconds: splits a journey's events that carry no session id. */
+    readonly sessionTimeoutSeconds: number;
+  };
+}
+
+const DAY = 86_400_000;
+const MAX_STEPS = 20;
+const MAX_PATH_STEPS = 10;
+const MAX_RANGE_DAYS = 732;
+/** Touchpoints one journey returns at most (the earliest ones). */
+const MAX_TOUCHPOINTS = 10_000;
+/** Shown for users with no value of the breakdown dimension. */
+const NO_VALUE = '(none)';
+
+const invalid = (field: string, rule: string, description: string) =>
+  new ValidationError([{ field, rule, description }]);
+
+const disabled = (what: string, flag: string) =>
+  new ConnectError(`${what} is disabled (${flag}=false)`, Code.FailedPrecondition);
+
+function range(startTs: Timestamp | undefined, endTs: Timestamp | undefined, now: Date, defaultDays: number) {
+  const end = endTs === undefined ? now : timestampDate(endTs);
+  const start = startTs === undefined ? new Date(end.getTime() - defaultDays * DAY) : timestampDate(startTs);
+  if (!(end > start)) throw invalid('end_date', 'after_start', 'must be after start_date');
+  if (end.getTime() - start.getTime() > MAX_RANGE_DAYS * DAY)
+    throw invalid('end_date', 'max_range', `the range may span at most ${MAX_RANGE_DAYS} days`);
+  return { start, end };
+}
+
+function breakdownOf(value: string): string | undefined {
+  if (value === '') return undefined;
+  if (BREAKDOWN_COLUMNS[value] === undefined) {
+    throw invalid('breakdown', 'in', `must be one of ${Object.keys(BREAKDOWN_COLUMNS).join(', ')}`);
+  }
+  return value;
+}
+
+const FUNNEL_MODES: Record<FunnelMode, DomainFunnelMode> = {
+  [FunnelMode.UNSPECIFIED]: 'ordered',
+  [FunnelMode.ORDERED]: 'ordered',
+  [FunnelMode.STRICT]: 'strict',
+  [FunnelMode.ANY_ORDER]: 'any-order',
+};
+
+const COHORT_TYPES: Record<CohortType, { unit: PeriodUnit; anchor: 'first_event' | 'first_purchase' }> = {
+  [CohortType.UNSPECIFIED]: { unit: 'month', anchor: 'first_event' },
+  [CohortType.ACQUISITION_DAY]: { unit: 'day', anchor: 'first_event' },
+  [CohortType.ACQUISITION_WEEK]: { unit: 'week', anchor: 'first_event' },
+  [CohortType.ACQUISITION_MONTH]: { unit: 'month', anchor: 'first_event' },
+  [CohortType.FIRST_PURCHASE_DAY]: { unit: 'day', anchor: 'first_purchase' },
+  [CohortType.FIRST_PURCHASE_WEEK]: { unit: 'week', anchor: 'first_purchase' },
+  [CohortType.FIRST_PURCHASE_MONTH]: { unit: 'month', anchor: 'first_purchase' },
+};
+
+const COHORT_METRICS: Record<CohortMetric, DomainCohortMetric> = {
+  [CohortMetric.UNSPECIFIED]: 'retention',
+  [CohortMetric.RETENTION]: 'retention',
+  [CohortMetric.REVENUE_PER_USER]: 'revenue_per_user',
+  [CohortMetric.ORDERS]: 'orders',
+  [CohortMetric.REPEAT_PURCHASE_RATE]: 'repeat_purchase_rate',
+};
+
+const stepResult = (s: FunnelStepStats) => ({
+  name: s.name,
+  count: BigInt(s.count),
+  conversionRate: s.conversionRate,
+  dropOffRate: s.dropOffRate,
+  medianSecondsToConvert: s.medianSecondsToConvert,
+  p90SecondsToConvert: s.p90SecondsToConvert,
+});
+
+/** AnalyzeFunnel, AnalyzeCohorts, GetUserJourney and GetJourneyPaths over the event store: proto ⇄ domain only. */
+export function behaviourService(deps: BehaviourDeps): Partial<ServiceImpl<typeof InsightsService>> {
+  const { settings } = deps;
+  return {
+    async analyzeFunnel(req) {
+      if (!settings.funnels) throw disabled('funnel analysis', 'ENABLE_FUNNEL_ANALYSIS');
+      let steps: readonly FunnelStepDef[];
+      if (req.steps.length === 0) {
+        if (req.funnelName === '')
+          throw invalid('steps', 'required', 'give a funnel_name or at least two steps');
+        const named = NAMED_FUNNELS[req.funnelName];
+        if (named === undefined) throw new NotFoundError(`no funnel named "${req.funnelName}"`);
+        steps = named;
+      } else {
+        steps = req.steps.map((s, i) => {
+          if (s.eventType === '') throw invalid(`steps[${i}].event_type`, 'required', 'is required');
+          if (s.withinSeconds < 0n)
+            throw invalid(`steps[${i}].within_seconds`, 'gte', 'must not be negative');
+          return {
+            name: s.name === '' ? s.eventType : s.name,
+            eventType: s.eventType,
+            filters: s.filters.map((f) => ({ property: f.property, values: f.values })),
+            withinSeconds: Number(s.withinSeconds),
+          };
+        });
+      }
+      if (steps.length < 2 || steps.length > MAX_STEPS)
+        throw invalid('steps', 'size', `a funnel has 2 to ${MAX_STEPS} steps`);
+      const mode = FUNNEL_MODES[req.mode];
+      if (mode === 'any-order' && steps.some((s) => (s.withinSeconds ?? 0) > 0))
+        throw invalid('steps.within_seconds', 'mode', 'per-step limits need an ordered or strict funnel');
+      if (req.conversionWindowSeconds < 0n)
+        throw invalid('conversion_window_seconds', 'gte', 'must not be negative');
+      const windowSeconds =
+        req.conversionWindowSeconds === 0n
+          ? DEFAULT_FUNNEL_WINDOW_SECONDS
+          : Number(req.conversionWindowSeconds);
+      const breakdown = breakdownOf(req.breakdown);
+      const { start, end } = range(req.startDate, req.endDate, deps.now(), 30);
+      const spec = { steps, mode, windowSeconds, exclusions: req.exclusions };
+
+      const all: UserFunnelResult[] = [];
+      await deps.store.funnelEvents(
+        {
+          start,
+          end,
+          eventTypes: [...new Set([...steps.map((s) => s.eventType), ...req.exclusions])],
+          properties: [...new Set(steps.flatMap((s) => (s.filters ?? []).map((f) => f.property)))],
+          ...(breakdown === undefined ? {} : { breakdown }),
+        },
+        (events) => {
+          const r = evaluateUserFunnel(events, spec);
+          if (r.reached > 0) all.push(r);
+        },
+      );
+      const report = summarizeFunnel(all, steps);
+      const byValue = new Map<string, UserFunnelResult[]>();
+      if (breakdown !== undefined) {
+        for (const r of all) {
+          const v = r.dim === '' ? NO_VALUE : r.dim;
+          byValue.set(v, [...(byValue.get(v) ?? []), r]);
+        }
+      }
+      return create(AnalyzeFunnelResponseSchema, {
+        funnelName: req.funnelName === '' ? 'custom' : req.funnelName,
+        steps: report.steps.map(stepResult),
+        overallConversionRate: report.overallConversionRate,
+        // Largest groups first.
+        breakdowns: [...byValue.entries()]
+          .sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1))
+          .map(([value, results]) => ({
+            value,
+            steps: summarizeFunnel(results, steps).steps.map(stepResult),
+          })),
+      });
+    },
+
+    async analyzeCohorts(req) {
+      if (!settings.cohorts) throw disabled('cohort analysis', 'ENABLE_COHORT_ANALYSIS');
+      if (req.startDate === undefined) throw invalid('start_date', 'required', 'is required');
+      if (req.periods < 0) throw invalid('periods', 'gte', 'must not be negative');
+      const { start, end } = range(req.startDate, req.endDate, deps.now(), 0);
+      const type = COHORT_TYPES[req.cohortType];
+      const breakdown = breakdownOf(req.breakdown);
+      const users = await deps.store.cohortUsers({
+        start,
+        end,
+        unit: type.unit,
+        anchor: type.anchor,
+        ...(breakdown === undefined ? {} : { breakdown }),
+      });
+      const rows = buildCohorts(users, {
+        unit: type.unit,
+        metric: COHORT_METRICS[req.metric],
+        start: start.getTime(),
+        end: end.getTime(),
+        periods: req.periods,
+      });
+      return create(AnalyzeCohortsResponseSchema, {
+        cohortType: req.cohortType === CohortType.UNSPECIFIED ? CohortType.ACQUISITION_MONTH : req.cohortType,
+        metric: req.metric === CohortMetric.UNSPECIFIED ? CohortMetric.RETENTION : req.metric,
+        cohorts: rows.map((c) => ({
+          cohortStart: timestampFromDate(new Date(c.cohortStart)),
+          breakdownValue: breakdown === undefined ? '' : c.dim === '' ? NO_VALUE : c.dim,
+          size: BigInt(c.size),
+          values: [...c.values],
+        })),
+      });
+    },
+
+    async getUserJourney(req) {
+      if (!settings.journeys) throw disabled('user journeys', 'ENABLE_USER_JOURNEY');
+      if (req.userId === '') throw invalid('user_id', 'required', 'is required');
+      const now = deps.now();
+      // Default: the whole history, up to a day ahead of now for clients whose clocks run fast.
+      const end = req.endDate === undefined ? new Date(now.getTime() + DAY) : timestampDate(req.endDate);
+      const start = req.startDate === undefined ? new Date(0) : timestampDate(req.startDate);
+      if (!(end > start)) throw invalid('end_date', 'after_start', 'must be after start_date');
+      const events = await deps.store.userEvents(req.userId, start, end, MAX_TOUCHPOINTS);
+      if (events.length === 0) throw new NotFoundError(`no events for user "${req.userId}" in the range`);
+      const sessions = sessionize(events, settings.sessionTimeoutSeconds);
+      const e = engagementScore(sessions, { now: now.getTime() });
+      return create(GetUserJourneyResponseSchema, {
+        userId: req.userId,
+        sessions: sessions.map((s) => ({
+          sessionId: s.sessionId,
+          start: timestampFromDate(new Date(s.start)),
+          end: timestampFromDate(new Date(s.end)),
+          channel: s.channel,
+          touchpoints: s.events.map((t) => ({
+            time: timestampFromDate(new Date(t.ts)),
+            eventType: t.type,
+            eventId: t.eventId,
+            page: t.page,
+            productId: t.productId,
+            orderId: t.orderId,
+            value: t.value,
+          })),
+        })),
+        engagement: { ...e },
+      });
+    },
+
+    async getJourneyPaths(req) {
+      if (!settings.journeys) throw disabled('user journeys', 'ENABLE_USER_JOURNEY');
+      if (req.startEvent === '' && req.endEvent === '')
+        throw invalid('start_event', 'required', 'give a start_event, an end_event or both');
+      const maxSteps = req.maxSteps === 0 ? 5 : req.maxSteps;
+      if (maxSteps < 2 || maxSteps > MAX_PATH_STEPS)
+        throw invalid('max_steps', 'range', `must be between 2 and ${MAX_PATH_STEPS}`);
+      const { start, end } = range(req.startDate, req.endDate, deps.now(), 30);
+      const counter = createPathCounter({
+        maxSteps,
+        exclusions: req.exclusions,
+        ...(req.startEvent === '' ? {} : { startEvent: req.startEvent }),
+        ...(req.endEvent === '' ? {} : { endEvent: req.endEvent }),
+      });
+      await deps.store.funnelEvents({ start, end, properties: [] }, (events) =>
+        counter.add(events.map((e) => e.type)),
+      );
+      const { nodes, links } = counter.result();
+      return create(GetJourneyPathsResponseSchema, {
+        nodes: [...nodes],
+        links: links.map((l) => ({ ...l, value: BigInt(l.value) })),
+      });
+    },
+  };
+}

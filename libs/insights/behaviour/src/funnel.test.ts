@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import {
+  evaluateUserFunnel,
+  summarizeFunnel,
+  type FunnelEvent,
+  type FunnelMode,
+  type FunnelStepDef,
+} from './funnel.js';
+
+const ev = (type: string, sec: number, props?: Record<string, string>, dim = ''): FunnelEvent => ({
+  type,
+  ts: sec * 1000,
+  ...(props === undefined ? {} : { props }),
+  dim,
+});
+const ABC: FunnelStepDef[] = [
+  { name: 'a', eventType: 'A' },
+  { name: 'b', eventType: 'B' },
+  { name: 'c', eventType: 'C' },
+];
+const run = (
+  events: FunnelEvent[],
+  mode: FunnelMode,
+  extra: { windowSeconds?: number; exclusions?: string[]; steps?: FunnelStepDef[] } = {},
+) =>
+  evaluateUserFunnel(events, {
+    steps: extra.steps ?? ABC,
+    mode,
+    windowSeconds: extra.windowSeconds ?? 100,
+    exclusions: extra.exclusions ?? [],
+  });
+
+describe('evaluateUserFunnel', () => {
+  it('ordered mode lets other events sit between steps', () => {
+    expect(run([ev('A', 0), ev('X', 5), ev('B', 10), ev('C', 30)], 'ordered')).toEqual({
+      reached: 3,
+      offsets: [0, 10_000, 30_000],
+      dim: '',
+    });
+  });
+
+  it('one sequence seen by the three modes: A, C, B', () => {
+    const events = [ev('A', 0), ev('C', 5), ev('B', 10)];
+    expect(run(events, 'ordered')).toMatchObject({ reached: 2, offsets: [0, 10_000] });
+    // C is a funnel step between A and B: a strict attempt ends there.
+    expect(run(events, 'strict')).toMatchObject({ reached: 1, offsets: [0] });
+    expect(run(events, 'any-order')).toMatchObject({ reached: 3, offsets: [0, 5_000, 10_000] });
+  });
+
+  it('a repeated first step restarts a strict attempt but not an ordered one', () => {
+    const events = [ev('A', 0), ev('A', 5), ev('B', 8)];
+    expect(run(events, 'ordered')).toMatchObject({ reached: 2, offsets: [0, 8_000] });
+    expect(run(events, 'strict')).toMatchObject({ reached: 2, offsets: [0, 3_000] });
+  });
+
+  it('the whole-funnel window counts from entering, and a later entry may convert', () => {
+    expect(run([ev('A', 0), ev('B', 50), ev('C', 150)], 'ordered')).toMatchObject({ reached: 2 });
+    expect(run([ev('A', 0), ev('A', 120), ev('B', 130), ev('C', 140)], 'ordered')).toMatchObject({
+      reached: 3,
+      offsets: [0, 10_000, 20_000],
+    });
+    expect(run([ev('A', 0), ev('B', 50), ev('C', 100)], 'ordered')).toMatchObject({ reached: 3 });
+  });
+
+  it('per-step limits pick the later predecessor when the earliest is too early', () => {
+    const steps: FunnelStepDef[] = [ABC[0]!, ABC[1]!, { name: 'c', eventType: 'C', withinSeconds: 10 }];
+    const events = [ev('A', 0), ev('B', 5), ev('B', 20), ev('C', 25)];
+    expect(run(events, 'ordered', { steps })).toMatchObject({ reached: 3, offsets: [0, 5_000, 25_000] });
+    expect(run(events, 'strict', { steps })).toMatchObject({ reached: 2 });
+    expect(run([ev('A', 0), ev('B', 5), ev('C', 16)], 'ordered', { steps })).toMatchObject({ reached: 2 });
+  });
+
+  it('an exclusion ends the attempt; a later attempt still counts', () => {
+    expect(run([ev('A', 0), ev('X', 5), ev('B', 10)], 'ordered', { exclusions: ['X'] })).toMatchObject({
+      reached: 1,
+    });
+    const events = [ev('A', 0), ev('B', 5), ev('X', 7), ev('C', 10), ev('A', 20), ev('B', 21), ev('C', 22)];
+    expect(run(events.slice(0, 4), 'ordered', { exclusions: ['X'] })).toMatchObject({ reached: 2 });
+    expect(run(events, 'ordered', { exclusions: ['X'] })).toMatchObject({
+      reached: 3,
+      offsets: [0, 1_000, 2_000],
+    });
+    expect(run(events.slice(0, 4), 'any-order', { exclusions: ['X'] })).toMatchObject({ reached: 2 });
+  });
+
+  it('step filters match property values; the breakdown value is the entry event’s', () => {
+    const steps: FunnelStepDef[] = [
+      { name: 'p1 viewed', eventType: 'A', filters: [{ property: 'product', values: ['p1', 'p3'] }] },
+      { name: 'b', eventType: 'B' },
+    ];
+    expect(run([ev('A', 0, { product: 'p2' }), ev('B', 5)], 'ordered', { steps })).toEqual({
+      reached: 0,
+      offsets: [],
+      dim: '',
+    });
+    expect(
+      run(
+        [ev('A', 0, { product: 'p2' }, 'web'), ev('A', 10, { product: 'p1' }, 'app'), ev('B', 15)],
+        'ordered',
+        {
+          steps,
+        },
+      ),
+    ).toEqual({ reached: 2, offsets: [0, 5_000], dim: 'app' });
+  });
+});
+
+describe('summarizeFunnel', () => {
+  it('counts, conversion, drop-off and type-7 percentiles of seconds to convert', () => {
+    const report = summarizeFunnel(
+      [
+        { reached: 3, offsets: [0, 10_000, 30_000], dim: '' },
+        { reached: 2, offsets: [0, 8_000], dim: '' },
+        { reached: 1, offsets: [0], dim: '' },
+        { reached: 0, offsets: [], dim: '' },
+      ],
+      ABC,
+    );
+    expect(report.steps.map((s) => s.count)).toEqual([3, 2, 1]);
+    expect(report.steps.map((s) => s.conversionRate)).toEqual([100, 200 / 3, 100 / 3]);
+    expect(report.steps.map((s) => s.dropOffRate)).toEqual([0, 100 / 3, 50]);
+    expect(report.steps.map((s) => s.medianSecondsToConvert)).toEqual([0, 9, 30]);
+    expect(report.steps[1]!.p90SecondsToConvert).toBeCloseTo(9.8, 12);
+    expect(report.overallConversionRate).toBe(100 / 3);
+  });
+
+  it('reports zeros, not NaN, when nobody entered', () => {
+    const report = summarizeFunnel([], ABC);
+    expect(report.steps.map((s) => [s.count, s.conversionRate, s.medianSecondsToConvert])).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    expect(report.overallConversionRate).toBe(0);
+  });
+});

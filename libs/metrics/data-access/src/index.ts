@@ -1,0 +1,25 @@
+export { RollupsMigration } from './migrations/20261201-rollups.js';
+export { markDirty, createRollupWorker, type RollupWorker, type RollupWorkerDeps } from './rollup-worker.js';
+export {
+  createMetricsReader,
+  rollupsCanAnswer,
+  type MetricsReader,
+  type MetricsReaderDeps,
+  type MetricResult,
+  type MetricRow,
+} from './metrics-reader.js';
+export {
+  DashboardEntity,
+  DashboardsMigration,
+  dashboardMigrations,
+  createDashboardStore,
+  type DashboardStore,
+  type DashboardFields,
+  type StoredDashboard,
+} from './dashboard-store.js';
+export { EVENT_DIMENSIONS } from './facts-sql.js';
+
+import { RollupsMigration } from './migrations/20261201-rollups.js';
+
+/** The analytics database's rollup migrations; run after the event store's. */
+export const rollupMigrations = [{ name: 'Migration20261201000000_rollups', class: RollupsMigration }];

@@ -1,0 +1,158 @@
+import type { Pool, PoolClient } from 'pg';
+import { EVENT_DIMENSIONS, factsSql } from './facts-sql.js';
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+/** Marks hours (UTC bucket starts) dirty; call inside the transaction that wrote their events. */
+export async function markDirty(db: Queryable, hours: readonly Date[]): Promise<void> {
+  if (hours.length === 0) return;
+  // DO NOTHING keeps the oldest mark time, which is what the lag gauge reports. If the worker is
+  // recomputing this hour (its row deleted but uncommitted), this waits and then inserts a fresh mark.
+  await db.query(
+    `INSERT INTO rollup_dirty (hour) SELECT unnest($1::timestamptz[]) ORDER BY 1 ON CONFLICT (hour) DO NOTHING`,
+    [hours.map((h) => h.toISOString())],
+  );
+}
+
+export interface RollupWorkerDeps {
+  readonly pool: Pool;
+  /** Days of `daily_metrics` are days of this zone. */
+  readonly shopTimeZone: string;
+  /** Hours claimed per transaction; default 24. */
+  readonly hoursPerRun?: number;
+}
+
+const DIMS = EVENT_DIMENSIONS.join(', ');
+const HOUR_OF = `date_trunc('hour', f.ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`;
+const IN_HOURS = `e.ts >= $2 AND e.ts < $3 AND date_trunc('hour', e.ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' = ANY($1::timestamptz[])`;
+
+function rollupInsert(table: string, byCategory: boolean): string {
+  const dims = byCategory ? `category, ${DIMS}` : DIMS;
+  return `INSERT INTO ${table} (hour, ${dims}, events, revenue, items_sold, users, sessions)
+    SELECT ${HOUR_OF}, ${dims}, count(*),
+           coalesce(sum(f.revenue) FILTER (WHERE f.event_type = 'purchase'), 0),
+           coalesce(sum(f.items) FILTER (WHERE f.event_type = 'purchase'), 0),
+           count(DISTINCT f.user_key), count(DISTINCT f.session_id)
+      FROM (${factsSql(byCategory, IN_HOURS)}) f
+     GROUP BY 1, ${dims}`;
+}
+
+/**
+ * Recomputes dirty hours from raw events: deletes their rollup rows and inserts fresh ones, lowers users'
+ * first-seen times, and recomputes the shop-zone days those hours (and any moved first-seen) touch in
+ * `daily_metrics`. Claims with SKIP LOCKED, so several replicas share the work; all in one transaction
+ * per run, so a crash leaves the hours dirty. Late and historical events are handled the same way.
+ */
+export function createRollupWorker(deps: RollupWorkerDeps) {
+  const limit = deps.hoursPerRun ?? 24;
+
+  async function recompute(client: PoolClient, hours: Date[]): Promise<void> {
+    const iso = hours.map((h) => h.toISOString());
+    const from = new Date(Math.min(...hours.map((h) => h.getTime())));
+    const to = new Date(Math.max(...hours.map((h) => h.getTime())) + 3_600_000);
+    const args = [iso, from, to];
+    await client.query(`DELETE FROM rollup_hourly WHERE hour = ANY($1::timestamptz[])`, [iso]);
+    await client.query(rollupInsert('rollup_hourly', false), args);
+    await client.query(`DELETE FROM rollup_hourly_category WHERE hour = ANY($1::timestamptz[])`, [iso]);
+    await client.query(rollupInsert('rollup_hourly_category', true), args);
+    // A late event may make a user older: the day they were new on changes too.
+    const moved = await client.query<{ day: string }>(
+      `WITH cand AS (
+         SELECT coalesce(e.user_id, e.anonymous_id) AS user_key, min(e.ts) AS first_seen
+           FROM events e WHERE ${IN_HOURS} AND coalesce(e.user_id, e.anonymous_id) IS NOT NULL GROUP BY 1),
+       old AS (
+         SELECT u.first_seen FROM user_first_seen u JOIN cand c USING (user_key) WHERE c.first_seen < u.first_seen),
+       up AS (
+         INSERT INTO user_first_seen (user_key, first_seen) SELECT user_key, first_seen FROM cand
+         ON CONFLICT (user_key) DO UPDATE SET first_seen = excluded.first_seen
+          WHERE excluded.first_seen < user_first_seen.first_seen)
+       SELECT DISTINCT to_char(first_seen AT TIME ZONE $4, 'YYYY-MM-DD') AS day FROM old`,
+      [...args, deps.shopTimeZone],
+    );
+    const days = await client.query<{ day: string }>(
+      `SELECT DISTINCT to_char(h AT TIME ZONE $2, 'YYYY-MM-DD') AS day FROM unnest($1::timestamptz[]) h`,
+      [iso, deps.shopTimeZone],
+    );
+    const all = [...new Set([...days.rows, ...moved.rows].map((r) => r.day))].sort();
+    for (const day of all) await recomputeDay(client, day);
+  }
+
+  async function recomputeDay(client: PoolClient, day: string): Promise<void> {
+    // Local midnights come from PostgreSQL, so its zone rules decide DST exactly as queries do.
+    const bounds = await client.query<{ start: Date; end: Date }>(
+      `SELECT ($1::date)::timestamp AT TIME ZONE $2 AS start, ($1::date + 1)::timestamp AT TIME ZONE $2 AS end`,
+      [day, deps.shopTimeZone],
+    );
+    const { start, end } = bounds.rows[0] ?? { start: undefined, end: undefined };
+    await client.query(`DELETE FROM daily_metrics WHERE day = $1::date`, [day]);
+    await client.query(
+      `INSERT INTO daily_metrics (day, revenue, orders, average_order_value, items_sold, sessions, users,
+         new_users, page_views, product_views, add_to_cart, checkout_starts, conversion_rate)
+       SELECT $1::date, revenue, orders, CASE WHEN orders = 0 THEN 0 ELSE round(revenue / orders, 4) END,
+              items_sold, sessions, users, new_users, page_views, product_views, add_to_cart, checkout_starts,
+              CASE WHEN sessions = 0 THEN 0 ELSE round(100.0 * purchase_sessions / sessions, 2) END
+         FROM (
+           SELECT coalesce(sum(f.revenue) FILTER (WHERE f.event_type = 'purchase'), 0) AS revenue,
+                  count(*) FILTER (WHERE f.event_type = 'purchase') AS orders,
+                  coalesce(sum(f.items) FILTER (WHERE f.event_type = 'purchase'), 0) AS items_sold,
+                  count(DISTINCT f.session_id) AS sessions,
+                  count(DISTINCT f.user_key) AS users,
+                  count(DISTINCT f.user_key) FILTER (WHERE coalesce(u.first_seen, f.ts) >= $2) AS new_users,
+                  count(*) FILTER (WHERE f.event_type = 'page_view') AS page_views,
+                  count(*) FILTER (WHERE f.event_type = 'product_view') AS product_views,
+                  count(*) FILTER (WHERE f.event_type = 'add_to_cart') AS add_to_cart,
+                  count(*) FILTER (WHERE f.event_type = 'checkout_start') AS checkout_starts,
+                  count(DISTINCT f.session_id) FILTER (WHERE f.event_type = 'purchase') AS purchase_sessions
+             FROM (${factsSql(false, 'e.ts >= $2 AND e.ts < $3')}) f
+             LEFT JOIN user_first_seen u ON u.user_key = f.user_key
+         ) m
+        WHERE m.revenue <> 0 OR m.users > 0 OR m.sessions > 0 OR m.page_views > 0 OR m.orders > 0`,
+      [day, start, end],
+    );
+  }
+
+  /** Claims up to `hoursPerRun` dirty hours and recomputes them; resolves how many it did. */
+  async function runOnce(): Promise<number> {
+    const client = await deps.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ hour: Date }>(
+        `DELETE FROM rollup_dirty WHERE hour IN (
+           SELECT hour FROM rollup_dirty ORDER BY hour LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING hour`,
+        [limit],
+      );
+      if (rows.length > 0)
+        await recompute(
+          client,
+          rows.map((r) => r.hour),
+        );
+      await client.query('COMMIT');
+      return rows.length;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Runs until no hour is dirty; resolves the number of hours recomputed. */
+  async function drain(): Promise<number> {
+    let total = 0;
+    for (let n = await runOnce(); n > 0; n = await runOnce()) total += n;
+    return total;
+  }
+
+  /** Seconds since the oldest pending mark (0 when the rollups are current). */
+  async function lagSeconds(): Promise<number> {
+    const { rows } = await deps.pool.query<{ lag: number }>(
+      `SELECT coalesce(extract(epoch FROM clock_timestamp() - min(marked_at)), 0)::float8 AS lag FROM rollup_dirty`,
+    );
+    return rows[0]?.lag ?? 0;
+  }
+
+  return { runOnce, drain, lagSeconds };
+}
+
+export type RollupWorker = ReturnType<typeof createRollupWorker>;

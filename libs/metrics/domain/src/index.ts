@@ -1,0 +1,5 @@
+export * from './catalogue.js';
+export * from './metric-query.js';
+export { previousRange, changePercent } from './periods.js';
+export { bucketStart, bucketStarts, nextBucket, offsetMinutes, hasWholeHourOffsets } from './time-buckets.js';
+export * from './dashboard.js';

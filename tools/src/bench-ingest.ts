@@ -1,0 +1,240 @@
+// Ingest benchmark: starts the Ingest and Metrics apps as processes on the local services (own NATS
+// stream prefix, own database), drives them, prints one JSON document. Run by hand:
+//   tsx tools/src/bench-ingest.ts [--ack-seconds 20] [--single-seconds 15] [--persist-seconds 60]
+//                                 [--persist-rate 30000] [--soak-seconds 0] [--soak-rate 20000]
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { createClient } from '@connectrpc/connect';
+import { createGrpcTransport } from '@connectrpc/connect-node';
+import { connectBus, topology } from '@broxiva/bus';
+import { destroyTopology, testPrefix } from '@broxiva/bus/testing';
+import { EventSchema, IngestService, type Event } from '@broxiva/contracts';
+import { copyRows, copyTextRow, pgPool } from '@broxiva/db';
+import { EVENT_COLUMNS, eventToRow } from '@broxiva/event-store';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { percentile, runFor, scrape, startApp, waitForHttp, type AppProcess } from './bench-support.js';
+import { createShop } from './shop-traffic.js';
+
+const { values: a } = parseArgs({
+  options: {
+    'ack-seconds': { type: 'string', default: '20' },
+    'single-seconds': { type: 'string', default: '15' },
+    'persist-seconds': { type: 'string', default: '60' },
+    'persist-rate': { type: 'string', default: '30000' },
+    'soak-seconds': { type: 'string', default: '0' },
+    'soak-rate': { type: 'string', default: '20000' },
+  },
+});
+const secs = (k: keyof typeof a) => Number(a[k]) * 1000;
+
+const DB = 'broxiva_bench';
+const SERVER = 'postgresql://postgres@127.0.0.1:5432';
+const prefix = testPrefix();
+const env = {
+  NATS_STREAM_PREFIX: prefix,
+  EVENTS_STREAM_MAX_GIB: '4',
+  ANALYTICS_DATABASE_URL: `${SERVER}/${DB}`,
+  INGEST_GRPC_PORT: '51051',
+  INGEST_HTTP_PORT: '51081',
+  METRICS_GRPC_PORT: '51053',
+  METRICS_HTTP_PORT: '51083',
+};
+
+// A pool of realistic events; each send copies them with fresh ids and the current time.
+const shop = createShop({ seed: 1, users: 50_000, currency: 'USD' });
+const pool: Event[] = [];
+while (pool.length < 20_000) pool.push(...shop.session(new Date()));
+let cursor = 0;
+function batch(n: number): Event[] {
+  const ts = timestampFromDate(new Date());
+  const out: Event[] = [];
+  for (let i = 0; i < n; i++) {
+    const tpl = pool[cursor++ % pool.length] as Event;
+    out.push({ ...tpl, eventId: randomUUID(), timestamp: ts, receivedAt: ts });
+  }
+  return out;
+}
+
+const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
+await admin.connect();
+await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+await admin.end();
+
+const apps: AppProcess[] = [startApp('metrics', env), startApp('ingest', env)];
+const memory: Record<string, number[]> = { metrics: [], ingest: [] };
+const sampler = setInterval(() => {
+  for (const app of apps) void app.rssMb().then((mb) => memory[app.name]?.push(mb));
+}, 1000);
+const result: Record<string, unknown> = {
+  machine: '2 cores, all services local',
+  started: new Date().toISOString(),
+};
+try {
+  await waitForHttp(`http://127.0.0.1:${env.METRICS_HTTP_PORT}/metrics`);
+  await waitForHttp(`http://127.0.0.1:${env.INGEST_HTTP_PORT}/metrics`);
+  const clients = Array.from({ length: 8 }, () =>
+    createClient(IngestService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${env.INGEST_GRPC_PORT}` })),
+  );
+  const stored = () =>
+    scrape(`http://127.0.0.1:${env.METRICS_HTTP_PORT}/metrics`, 'analytics_events_stored_total');
+
+  // 1. Acknowledged through TrackBatch over gRPC, batches of 500, 8 concurrent clients.
+  let acked = 0;
+  const t1 = await runFor(8, secs('ack-seconds'), async (i) => {
+    const r = await clients[i]!.trackBatch({ events: batch(500) });
+    acked += r.accepted;
+  });
+  result['track_batch_grpc'] = {
+    batch: 500,
+    concurrency: 8,
+    events_per_s: Math.round(acked / (secs('ack-seconds') / 1000)),
+    p50_ms: +percentile(t1.latencies, 50).toFixed(1),
+    p99_ms: +percentile(t1.latencies, 99).toFixed(1),
+    errors: t1.errors,
+  };
+
+  // 2. Single Track calls from 64 concurrent callers (8 connections).
+  let singles = 0;
+  const t2 = await runFor(64, secs('single-seconds'), async (i) => {
+    const [e] = batch(1);
+    await clients[i % 8]!.track({ event: create(EventSchema, e) });
+    singles++;
+  });
+  result['track_single_grpc'] = {
+    concurrency: 64,
+    events_per_s: Math.round(singles / (secs('single-seconds') / 1000)),
+    p50_ms: +percentile(t2.latencies, 50).toFixed(2),
+    p99_ms: +percentile(t2.latencies, 99).toFixed(2),
+    errors: t2.errors,
+  };
+
+  // Let the store catch up before measuring the sustained rate.
+  await untilSettled(stored);
+
+  // 3. Persisted, sustained: send at a fixed rate and watch the store keep up.
+  result['persisted_sustained'] = await sustained(
+    Number(a['persist-rate']),
+    secs('persist-seconds'),
+    clients,
+    stored,
+  );
+  if (secs('soak-seconds') > 0) {
+    const before = Object.fromEntries(apps.map((x) => [x.name, memory[x.name]?.length ?? 0]));
+    const soak = await sustained(Number(a['soak-rate']), secs('soak-seconds'), clients, stored);
+    result['soak'] = {
+      ...soak,
+      rss_mb: Object.fromEntries(
+        apps.map((x) => {
+          const s = (memory[x.name] ?? []).slice(before[x.name]);
+          const q = Math.floor(s.length / 4);
+          const avg = (xs: number[]) => Math.round(xs.reduce((m, v) => m + v, 0) / Math.max(1, xs.length));
+          return [
+            x.name,
+            {
+              first_quarter_avg: avg(s.slice(0, q)),
+              last_quarter_avg: avg(s.slice(-q)),
+              max: Math.max(...s),
+            },
+          ];
+        }),
+      ),
+    };
+  }
+
+  // 4. The local limit: COPY of the same rows straight into a table shaped like `events`.
+  result['raw_copy'] = await rawCopy();
+} finally {
+  clearInterval(sampler);
+  for (const app of apps.reverse()) await app.stop();
+  const bus = await connectBus({ url: 'nats://127.0.0.1:4222', name: 'bench-cleanup' });
+  await destroyTopology(bus.jsm, topology({ prefix }));
+  await bus.close();
+}
+result['rss_mb_max'] = Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.max(...v)]));
+console.log(JSON.stringify(result, null, 2));
+
+async function untilSettled(stored: () => Promise<number>): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 120; i++) {
+    const now = await stored();
+    if (now === last) return;
+    last = now;
+    await sleep(1000);
+  }
+}
+
+async function sustained(
+  rate: number,
+  durationMs: number,
+  clients: ReturnType<typeof createClient<typeof IngestService>>[],
+  stored: () => Promise<number>,
+) {
+  const perTick = Math.round(rate / 10);
+  let sent = 0;
+  let failed = 0;
+  let inFlight = 0;
+  const lag: number[] = [];
+  const startStored = await stored();
+  const start = Date.now();
+  let i = 0;
+  const ticker = setInterval(() => {
+    for (let left = perTick; left > 0; left -= 500) {
+      if (inFlight > 64) return; // the ingest cannot keep up: count it as not sent
+      inFlight++;
+      const n = Math.min(500, left);
+      clients[i++ % clients.length]!.trackBatch({ events: batch(n) }).then(
+        (r) => ((sent += r.accepted), inFlight--),
+        () => ((failed += n), inFlight--),
+      );
+    }
+  }, 100);
+  const lagTimer = setInterval(async () => {
+    lag.push(
+      await scrape(`http://127.0.0.1:${env.METRICS_HTTP_PORT}/metrics`, 'analytics_pipeline_lag_seconds'),
+    );
+  }, 2000);
+  await sleep(durationMs);
+  clearInterval(ticker);
+  clearInterval(lagTimer);
+  const elapsed = (Date.now() - start) / 1000;
+  const persistedInWindow = (await stored()) - startStored;
+  await untilSettled(stored);
+  const q = Math.max(1, Math.floor(lag.length / 4));
+  const mean = (xs: number[]) => +(xs.reduce((m, v) => m + v, 0) / Math.max(1, xs.length)).toFixed(2);
+  return {
+    target_events_per_s: rate,
+    seconds: Math.round(elapsed),
+    acknowledged_per_s: Math.round(sent / elapsed),
+    persisted_per_s: Math.round(persistedInWindow / elapsed),
+    failed,
+    lag_seconds_first_quarter: mean(lag.slice(0, q)),
+    lag_seconds_last_quarter: mean(lag.slice(-q)),
+  };
+}
+
+async function rawCopy() {
+  const poolPg = pgPool(`${SERVER}/${DB}`, { max: 1 });
+  const client = await poolPg.connect();
+  try {
+    await client.query('DROP TABLE IF EXISTS bench_copy');
+    await client.query('CREATE TABLE bench_copy (LIKE events INCLUDING DEFAULTS)');
+    await client.query('ALTER TABLE bench_copy ADD PRIMARY KEY (event_id, ts)');
+    const rows: string[] = [];
+    for (let i = 0; i < 200; i++) for (const e of batch(1000)) rows.push(copyTextRow(eventToRow(e)));
+    const t = performance.now();
+    await copyRows(client, `COPY bench_copy (${EVENT_COLUMNS.join(', ')}) FROM STDIN`, rows);
+    const ms = performance.now() - t;
+    await client.query('DROP TABLE bench_copy');
+    return {
+      rows: rows.length,
+      rows_per_s: Math.round(rows.length / (ms / 1000)),
+      note: 'same rows, primary key only, no dedup',
+    };
+  } finally {
+    client.release();
+    await poolPg.end();
+  }
+}
