@@ -64,6 +64,8 @@ export default tseslint.config(
             },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // The web dashboard talks to the services only through the generated contracts (Connect-Web).
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:shared'] },
             // Tools (simulator, benchmarks) may use any lib, never an app.
             {
               sourceTag: 'scope:tools',

@@ -262,12 +262,13 @@ describe('overlay differences', () => {
     }
   });
 
-  it('raises the bus streams to 3 replicas in prod only', () => {
-    const job = find(overlays.prod, 'Job', 'nats-stream-replicas');
-    const script = podSpec(job).containers[0] as Container & { args: string[] };
-    expect(script.args.join('\n')).toContain(`for stream in ${busNames().streams.join(' ')}; do`);
-    expect(script.args.join('\n')).toContain('--replicas 3');
-    expect(overlays.dev.some((o) => o.kind === 'Job')).toBe(false);
+  it('replicates the bus streams 3 times in prod only (NATS_STREAM_REPLICAS, applied by provision())', () => {
+    const config = (objs: typeof overlays.prod) =>
+      objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('broxiva-analytics-config')) as
+        { data?: Record<string, string> } | undefined;
+    expect(config(overlays.prod)?.data?.['NATS_STREAM_REPLICAS']).toBe('3');
+    expect(config(overlays.dev)?.data?.['NATS_STREAM_REPLICAS']).toBeUndefined();
+    expect(busNames().streams.length).toBeGreaterThan(0);
   });
 
   it('keeps every Secret value out of git: no Secret manifest in deploy/k8s', () => {

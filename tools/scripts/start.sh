@@ -15,6 +15,11 @@ bash tools/scripts/services.sh || {
   exit 1
 }
 export OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none
+# Local development: the gateway's auth is off unless you configure JWT settings (never in the images).
+if [ -z "${JWT_SECRET:-}${JWT_JWKS_URL:-}" ]; then
+  export AUTH_DISABLED="${AUTH_DISABLED:-true}"
+  echo "WARNING: AUTH_DISABLED=$AUTH_DISABLED: the gateway on :${PORT:-8005} accepts every request without a key or token" >&2
+fi
 npm run --silent migrate -w apps/metrics
 
 pids=()

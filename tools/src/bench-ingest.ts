@@ -8,7 +8,7 @@ import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { connectBus, topology } from '@broxiva/bus';
 import { destroyTopology, testPrefix } from '@broxiva/bus/testing';
-import { EventSchema, IngestService, type Event } from '@broxiva/contracts';
+import { EventSchema, IngestService, useNodeTextEncoding, type Event } from '@broxiva/contracts';
 import { copyRows, copyTextRow, pgPool } from '@broxiva/db';
 import { EVENT_COLUMNS, eventToRow } from '@broxiva/event-store';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +18,7 @@ import pg from 'pg';
 import { percentile, runFor, scrape, startApp, waitForHttp, type AppProcess } from './bench-support.js';
 import { createShop } from './shop-traffic.js';
 
+useNodeTextEncoding();
 const { values: a } = parseArgs({
   options: {
     'ack-seconds': { type: 'string', default: '20' },

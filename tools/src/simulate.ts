@@ -2,11 +2,12 @@
 //   tsx tools/src/simulate.ts --rate 200 --transport grpc --url http://127.0.0.1:50051
 //   tsx tools/src/simulate.ts --rate 50 --transport rest --url http://127.0.0.1:8005 --duration 60
 import { timestampFromDate, timestampMs } from '@bufbuild/protobuf/wkt';
-import type { Event } from '@broxiva/contracts';
+import { useNodeTextEncoding, type Event } from '@broxiva/contracts';
 import { parseArgs } from 'node:util';
 import { createEventSender, type Transport } from './event-sender.js';
 import { createShop, trafficShape } from './shop-traffic.js';
 
+useNodeTextEncoding();
 const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '100' },

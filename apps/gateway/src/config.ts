@@ -1,4 +1,5 @@
 import { analyticsEnvShape, flag, integer, oneOf, parseEnv, text, url, type Env } from '@broxiva/config';
+import { fileURLToPath } from 'node:url';
 
 const serviceUrl = (fallback: string) => url(fallback, ['http', 'https']);
 
@@ -11,6 +12,13 @@ export function loadConfig(env: Env) {
       REALTIME_URL: serviceUrl('http://127.0.0.1:50052'),
       METRICS_URL: serviceUrl('http://127.0.0.1:50053'),
       INSIGHTS_URL: serviceUrl('http://127.0.0.1:50054'),
+      /** Each service's HTTP/1.1 port: the browser's Connect calls are proxied there. */
+      INGEST_HTTP_URL: serviceUrl('http://127.0.0.1:8081'),
+      REALTIME_HTTP_URL: serviceUrl('http://127.0.0.1:8082'),
+      METRICS_HTTP_URL: serviceUrl('http://127.0.0.1:8083'),
+      INSIGHTS_HTTP_URL: serviceUrl('http://127.0.0.1:8084'),
+      /** The built web dashboard served at `/`; default apps/web/dist of this checkout. */
+      WEB_DIST_DIR: text(),
       /** Largest request body in bytes; above it 413. Ingest's own batch limit (5 MB) plus JSON slack. */
       MAX_BODY_BYTES: integer(6 * 1024 * 1024, 1024, 64 * 1024 * 1024),
       /** How many proxies in front of the gateway to trust for X-Forwarded-For; 0 uses the socket. */
@@ -43,6 +51,13 @@ export function loadConfig(env: Env) {
       metrics: e.METRICS_URL,
       insights: e.INSIGHTS_URL,
     },
+    serviceHttp: {
+      ingest: e.INGEST_HTTP_URL,
+      realtime: e.REALTIME_HTTP_URL,
+      metrics: e.METRICS_HTTP_URL,
+      insights: e.INSIGHTS_HTTP_URL,
+    },
+    webDistDir: e.WEB_DIST_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     http: {
       maxBodyBytes: e.MAX_BODY_BYTES,

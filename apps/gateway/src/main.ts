@@ -13,6 +13,12 @@ import { docsHandler } from './docs/docs-handler.js';
 import { createHttpMetrics } from './http/http-metrics.js';
 import { buildOpenApi } from './docs/openapi.js';
 import { allRoutes } from './routes/index.js';
+import { connectProxyHandler } from './web/connect-proxy.js';
+import { firstOf } from './web/fallbacks.js';
+import { webBundleHandler } from './web/web-bundle.js';
+import { useNodeTextEncoding } from '@broxiva/contracts';
+
+useNodeTextEncoding();
 
 // Composition root: config → clients → routes → server; shut down in reverse order.
 const config = loadConfig(process.env);
@@ -67,12 +73,27 @@ const server = createServer(
     corsOrigins: config.http.corsOrigins,
     metrics: createHttpMetrics(registry),
     ...(guard === undefined ? {} : { guard }),
-    fallback: docsHandler(openapi),
+    fallback: firstOf(
+      docsHandler(openapi),
+      connectProxyHandler({
+        services: config.serviceHttp,
+        logger,
+        trustedProxyHops: config.http.trustedProxyHops,
+        ...(guard === undefined ? {} : { guard }),
+      }),
+      webBundleHandler(config.webDistDir),
+    ),
   }),
 );
 await new Promise<void>((resolve) => server.listen(config.port, resolve));
 logger.info(
-  { port: config.port, services: config.services, authDisabled: config.auth.disabled },
+  {
+    port: config.port,
+    services: config.services,
+    serviceHttp: config.serviceHttp,
+    web: config.webDistDir,
+    authDisabled: config.auth.disabled,
+  },
   'gateway serving',
 );
 

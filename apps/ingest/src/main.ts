@@ -11,6 +11,9 @@ import { createRedisDedup } from './adapters/redis-dedup.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createIngestMetrics } from './ingest-metrics.js';
+import { useNodeTextEncoding } from '@broxiva/contracts';
+
+useNodeTextEncoding();
 
 // Composition root: config → clients → app → server; shut down in reverse order.
 const config = loadConfig(process.env);

@@ -8,6 +8,9 @@ import { createBehaviourStore } from './adapters/event-store-behaviour.js';
 import { createMetricsSeriesLoader } from './adapters/metrics-series.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { useNodeTextEncoding } from '@broxiva/contracts';
+
+useNodeTextEncoding();
 
 // Composition root: config → clients → app → server; shut down in reverse order.
 const config = loadConfig(process.env);

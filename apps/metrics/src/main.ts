@@ -19,6 +19,9 @@ import { createQueryMetrics } from './query-metrics.js';
 import { scheduleRetention } from './retention.js';
 import { scheduleRollups } from './rollup-loop.js';
 import { createStoreMetrics } from './store-metrics.js';
+import { useNodeTextEncoding } from '@broxiva/contracts';
+
+useNodeTextEncoding();
 
 // Composition root: config → schema → clients → pipeline, rollups and server; shut down in reverse order.
 const config = loadConfig(process.env);

@@ -11,6 +11,9 @@ import { loadConfig } from './config.js';
 import { createOverviewHub, realEvery } from './overview-hub.js';
 import { createRealtimeMetrics } from './realtime-metrics.js';
 import { startRealtimePipeline } from './realtime-pipeline.js';
+import { useNodeTextEncoding } from '@broxiva/contracts';
+
+useNodeTextEncoding();
 
 // Composition root: config → clients → pipeline, hub and server; shut down in reverse order.
 const config = loadConfig(process.env);

@@ -13,6 +13,7 @@ export interface ProvisionReport {
 // first kind is updated; in the second it is a TopologyConflictError, since the only fix is delete + recreate.
 const STREAM_EDITABLE = [
   'description',
+  'num_replicas',
   'subjects',
   'discard',
   'max_age',

@@ -15,6 +15,7 @@ describe('topology', () => {
       max_age: 48 * 3_600_000 * NS_PER_MS,
       max_bytes: 200 * 1024 ** 3,
       duplicate_window: 10 * 60_000 * NS_PER_MS,
+      num_replicas: 1,
     });
     expect(TOPOLOGY.streams.deadLetters).toMatchObject({
       name: 'DEAD_LETTERS',
@@ -44,12 +45,19 @@ describe('topology', () => {
   });
 
   it('gives every name the prefix and takes limits as parameters', () => {
-    const t = topology({ prefix: 't1', dedupWindowMs: 2_000, eventsMaxAgeMs: 60_000, maxDeliver: 2 });
+    const t = topology({
+      prefix: 't1',
+      dedupWindowMs: 2_000,
+      eventsMaxAgeMs: 60_000,
+      maxDeliver: 2,
+      replicas: 3,
+    });
     expect(t.streams.events).toMatchObject({
       name: 't1_EVENTS',
       subjects: ['t1.analytics.events.>'],
       max_age: 60_000 * NS_PER_MS,
       duplicate_window: 2_000 * NS_PER_MS,
+      num_replicas: 3,
     });
     expect(t.streams.deadLetters.name).toBe('t1_DEAD_LETTERS');
     expect(t.consumers.realtime).toMatchObject({

@@ -25,6 +25,8 @@ export const TOPOLOGY_DEFAULTS = {
   deadLettersMaxAgeMs: 14 * 24 * HOUR_MS,
   deadLettersMaxBytes: 1 * GiB,
   ackWaitMs: 30_000,
+  /** Copies of each stream in a NATS cluster; 1 on a single server, 3 in production (NATS_STREAM_REPLICAS). */
+  replicas: 1,
   maxDeliver: 5,
   maxAckPending: 20_000,
 } as const;
@@ -45,6 +47,7 @@ export interface StreamSpec {
   readonly max_age: number; // nanoseconds, as JetStream wants them
   readonly max_bytes: number;
   readonly duplicate_window: number; // nanoseconds
+  readonly num_replicas: number;
 }
 
 /** A durable pull consumer; `owner` is the app that runs it. */
@@ -94,6 +97,7 @@ export function topology(options: TopologyOptions = {}): Topology {
     max_age: nanos(maxAgeMs),
     max_bytes: maxBytes,
     duplicate_window: nanos(Math.min(o.dedupWindowMs, maxAgeMs)),
+    num_replicas: o.replicas,
   });
   const streams = {
     events: stream(

@@ -40,6 +40,8 @@ export const analyticsEnvShape = {
   EVENTS_STREAM_MAX_GIB: integer(16, 1, 1_000_000),
   /** Hours an event stays in the EVENTS stream at most. */
   EVENTS_STREAM_MAX_AGE_HOURS: integer(48, 24, 24 * 365),
+  /** Copies of each JetStream stream: 1 on a single server, 3 on a 3-node cluster. */
+  NATS_STREAM_REPLICAS: integer(1, 1, 5),
   /** Prefix for stream, consumer and subject names, to run several environments on one NATS. */
   NATS_STREAM_PREFIX: text(),
   TIMESCALE_ENABLED: flag(false),

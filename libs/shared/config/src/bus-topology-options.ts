@@ -7,5 +7,6 @@ export function busTopologyOptions(e: AnalyticsEnv) {
     dedupWindowMs: e.DEDUP_WINDOW_SECONDS * 1000,
     eventsMaxBytes: e.EVENTS_STREAM_MAX_GIB * 1024 ** 3,
     eventsMaxAgeMs: e.EVENTS_STREAM_MAX_AGE_HOURS * 3_600_000,
+    replicas: e.NATS_STREAM_REPLICAS,
   } as const;
 }
