@@ -11,6 +11,7 @@ import { destroyTopology, testPrefix } from '@broxiva/bus/testing';
 import { EventSchema, IngestService, useNodeTextEncoding, type Event } from '@broxiva/contracts';
 import { copyRows, copyTextRow, pgPool } from '@broxiva/db';
 import { EVENT_COLUMNS, eventToRow } from '@broxiva/event-store';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -82,20 +83,9 @@ try {
   const stored = () =>
     scrape(`http://127.0.0.1:${env.METRICS_HTTP_PORT}/metrics`, 'analytics_events_stored_total');
 
-  // 1. Acknowledged through TrackBatch over gRPC, batches of 500, 8 concurrent clients.
-  let acked = 0;
-  const t1 = await runFor(8, secs('ack-seconds'), async (i) => {
-    const r = await clients[i]!.trackBatch({ events: batch(500) });
-    acked += r.accepted;
-  });
-  result['track_batch_grpc'] = {
-    batch: 500,
-    concurrency: 8,
-    events_per_s: Math.round(acked / (secs('ack-seconds') / 1000)),
-    p50_ms: +percentile(t1.latencies, 50).toFixed(1),
-    p99_ms: +percentile(t1.latencies, 99).toFixed(1),
-    errors: t1.errors,
-  };
+  // 1. Acknowledged through TrackBatch over gRPC, batches of 500, from several load processes.
+  const ack = await workers(4, { seconds: a['ack-seconds'], batch: '500' });
+  result['track_batch_grpc'] = { batch: 500, load_processes: 4, ...ack };
 
   // 2. Single Track calls from 64 concurrent callers (8 connections).
   let singles = 0;
@@ -115,22 +105,17 @@ try {
   // Let the store catch up before measuring the sustained rate.
   await untilSettled(stored);
 
-  // 3. Persisted, sustained: send at a fixed rate and watch the store keep up.
-  result['persisted_sustained'] = await sustained(
-    Number(a['persist-rate']),
-    secs('persist-seconds'),
-    clients,
-    stored,
-  );
+  // 3. Persisted, sustained: several load processes at a fixed total rate; the store must keep up.
+  result['persisted_sustained'] = await sustained(Number(a['persist-rate']), a['persist-seconds'], stored);
   if (secs('soak-seconds') > 0) {
     const before = Object.fromEntries(apps.map((x) => [x.name, memory[x.name]?.length ?? 0]));
-    const soak = await sustained(Number(a['soak-rate']), secs('soak-seconds'), clients, stored);
+    const soak = await sustained(Number(a['soak-rate']), a['soak-seconds'], stored);
     result['soak'] = {
       ...soak,
       rss_mb: Object.fromEntries(
         apps.map((x) => {
           const s = (memory[x.name] ?? []).slice(before[x.name]);
-          const q = Math.floor(s.length / 4);
+          const q = Math.max(1, Math.floor(s.length / 4));
           const avg = (xs: number[]) => Math.round(xs.reduce((m, v) => m + v, 0) / Math.max(1, xs.length));
           return [
             x.name,
@@ -167,38 +152,16 @@ async function untilSettled(stored: () => Promise<number>): Promise<void> {
   }
 }
 
-async function sustained(
-  rate: number,
-  durationMs: number,
-  clients: ReturnType<typeof createClient<typeof IngestService>>[],
-  stored: () => Promise<number>,
-) {
-  const perTick = Math.round(rate / 10);
-  let sent = 0;
-  let failed = 0;
-  let inFlight = 0;
+async function sustained(rate: number, seconds: string, stored: () => Promise<number>) {
   const lag: number[] = [];
   const startStored = await stored();
   const start = Date.now();
-  let i = 0;
-  const ticker = setInterval(() => {
-    for (let left = perTick; left > 0; left -= 500) {
-      if (inFlight > 64) return; // the ingest cannot keep up: count it as not sent
-      inFlight++;
-      const n = Math.min(500, left);
-      clients[i++ % clients.length]!.trackBatch({ events: batch(n) }).then(
-        (r) => ((sent += r.accepted), inFlight--),
-        () => ((failed += n), inFlight--),
-      );
-    }
-  }, 100);
   const lagTimer = setInterval(async () => {
     lag.push(
       await scrape(`http://127.0.0.1:${env.METRICS_HTTP_PORT}/metrics`, 'analytics_pipeline_lag_seconds'),
     );
   }, 2000);
-  await sleep(durationMs);
-  clearInterval(ticker);
+  const load = await workers(4, { seconds, batch: '500', rate: String(Math.round(rate / 4)) });
   clearInterval(lagTimer);
   const elapsed = (Date.now() - start) / 1000;
   const persistedInWindow = (await stored()) - startStored;
@@ -208,11 +171,55 @@ async function sustained(
   return {
     target_events_per_s: rate,
     seconds: Math.round(elapsed),
-    acknowledged_per_s: Math.round(sent / elapsed),
+    acknowledged_per_s: load.events_per_s,
     persisted_per_s: Math.round(persistedInWindow / elapsed),
-    failed,
+    failed: load.failed,
     lag_seconds_first_quarter: mean(lag.slice(0, q)),
     lag_seconds_last_quarter: mean(lag.slice(-q)),
+  };
+}
+
+/** Runs `n` load-worker processes at once and sums what they report. */
+async function workers(n: number, args: Record<string, string>) {
+  const flags = Object.entries({ url: `http://127.0.0.1:${env.INGEST_GRPC_PORT}`, ...args }).flatMap(
+    ([k, v]) => [`--${k}`, v],
+  );
+  const outputs = await Promise.all(
+    Array.from(
+      { length: n },
+      (_, i) =>
+        new Promise<string>((resolve, reject) => {
+          const p = spawn(
+            'node_modules/.bin/tsx',
+            ['tools/src/load-worker.ts', ...flags, '--seed', String(i + 1)],
+            {
+              stdio: ['ignore', 'pipe', 'inherit'],
+            },
+          );
+          let out = '';
+          p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          p.once('exit', (code) =>
+            code === 0 ? resolve(out) : reject(new Error(`load worker exited ${code}`)),
+          );
+        }),
+    ),
+  );
+  const r = outputs.map(
+    (o) =>
+      JSON.parse(o.trim().split('\n').pop() ?? '{}') as {
+        accepted: number;
+        failed: number;
+        seconds: number;
+        p50_ms: number;
+        p99_ms: number;
+      },
+  );
+  const seconds = Math.max(...r.map((x) => x.seconds));
+  return {
+    events_per_s: Math.round(r.reduce((m, x) => m + x.accepted, 0) / seconds),
+    failed: r.reduce((m, x) => m + x.failed, 0),
+    p50_ms: Math.max(...r.map((x) => x.p50_ms)),
+    p99_ms: Math.max(...r.map((x) => x.p99_ms)),
   };
 }
 
