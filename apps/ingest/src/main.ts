@@ -3,7 +3,7 @@ import { pgPool } from '@broxiva/db';
 import { createEventReader } from '@broxiva/event-store';
 import { createRedis, ready } from '@broxiva/redis';
 import { createUserAgentParser } from '@broxiva/ingest-domain';
-import { createRpcServer, runUntilSignal } from '@broxiva/rpc';
+import { createRpcServer, runUntilSignal, prometheusRoute } from '@broxiva/rpc';
 import { createLogger, createMetricsRegistry, injectTraceHeaders, startTracing } from '@broxiva/telemetry';
 import { v7 as uuidv7 } from 'uuid';
 import { createEventPublisher } from './adapters/nats-event-publisher.js';
@@ -51,12 +51,7 @@ const server = createRpcServer({
   httpPort: config.server.httpPort,
   cors: { allowedOrigins: config.server.corsOrigins },
   logger,
-  httpHandlers: {
-    '/metrics': async (_req, res) => {
-      res.setHeader('content-type', registry.contentType);
-      res.end(await registry.metrics());
-    },
-  },
+  httpHandlers: { '/metrics': prometheusRoute(registry) },
 });
 await server.start();
 logger.info({ grpcPort: server.grpcPort, httpPort: server.httpPort }, 'ingest serving');

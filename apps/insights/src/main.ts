@@ -1,7 +1,7 @@
 import { createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { MetricsService } from '@broxiva/contracts';
-import { createRpcServer, runUntilSignal } from '@broxiva/rpc';
+import { createRpcServer, runUntilSignal, prometheusRoute } from '@broxiva/rpc';
 import { createLogger, createMetricsRegistry, startTracing } from '@broxiva/telemetry';
 import { pgPool } from '@broxiva/db';
 import { createBehaviourStore } from './adapters/event-store-behaviour.js';
@@ -43,12 +43,7 @@ const server = createRpcServer({
   httpPort: config.server.httpPort,
   cors: { allowedOrigins: config.server.corsOrigins },
   logger,
-  httpHandlers: {
-    '/metrics': async (_req, res) => {
-      res.setHeader('content-type', registry.contentType);
-      res.end(await registry.metrics());
-    },
-  },
+  httpHandlers: { '/metrics': prometheusRoute(registry) },
 });
 await server.start();
 logger.info({ grpcPort: server.grpcPort, httpPort: server.httpPort }, 'insights serving');

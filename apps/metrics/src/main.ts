@@ -8,7 +8,7 @@ import {
   DashboardEntity,
   dashboardMigrations,
 } from '@broxiva/metrics-data-access';
-import { createRpcServer, runUntilSignal } from '@broxiva/rpc';
+import { createRpcServer, runUntilSignal, prometheusRoute } from '@broxiva/rpc';
 import { createLogger, createMetricsRegistry, startTracing } from '@broxiva/telemetry';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -75,12 +75,7 @@ const server = createRpcServer({
   httpPort: config.server.httpPort,
   cors: { allowedOrigins: config.server.corsOrigins },
   logger,
-  httpHandlers: {
-    '/metrics': async (_req, res) => {
-      res.setHeader('content-type', registry.contentType);
-      res.end(await registry.metrics());
-    },
-  },
+  httpHandlers: { '/metrics': prometheusRoute(registry) },
 });
 await server.start();
 logger.info({ grpcPort: server.grpcPort, httpPort: server.httpPort }, 'metrics serving');

@@ -1,7 +1,7 @@
 import { connectBus, provision, topology } from '@broxiva/bus';
 import { createRedis, ready } from '@broxiva/redis';
 import { DEFAULT_EMISSION } from '@broxiva/realtime-domain';
-import { createRpcServer, runUntilSignal } from '@broxiva/rpc';
+import { createRpcServer, runUntilSignal, prometheusRoute } from '@broxiva/rpc';
 import { createLogger, createMetricsRegistry, startTracing } from '@broxiva/telemetry';
 import { createEventFeed } from './adapters/nats-event-feed.js';
 import { createLiveReader } from './adapters/redis-live-reader.js';
@@ -74,12 +74,7 @@ const server = createRpcServer({
   httpPort: config.server.httpPort,
   cors: { allowedOrigins: config.server.corsOrigins },
   logger,
-  httpHandlers: {
-    '/metrics': async (_req, res) => {
-      res.setHeader('content-type', registry.contentType);
-      res.end(await registry.metrics());
-    },
-  },
+  httpHandlers: { '/metrics': prometheusRoute(registry) },
 });
 await server.start();
 logger.info(

@@ -10,3 +10,4 @@ export { errorInterceptor } from './error-interceptor.js';
 export { mapError, violationsMetadataKey, type MappedError } from './error-mapping.js';
 export { NotFoundError, OverloadError, ValidationError, type FieldViolation } from './errors.js';
 export { runUntilSignal } from './run-until-signal.js';
+export { prometheusRoute } from './prometheus-route.js';

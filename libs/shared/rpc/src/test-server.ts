@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { create } from '@bufbuild/protobuf';
 import { GetEventResponseSchema, IngestService } from '@broxiva/contracts';
 import { createMetricsRegistry } from '@broxiva/telemetry';
-import { createRpcServer, NotFoundError, type RpcServer } from './index.js';
+import { createRpcServer, NotFoundError, prometheusRoute, type RpcServer } from './index.js';
 import { memoryLogger } from './test-support.js';
 
 export const allowedOrigin = 'https://shop.example';
@@ -52,10 +52,7 @@ export async function startTestServer(shutdownTimeoutMs = 5_000): Promise<TestSe
     logger,
     shutdownTimeoutMs,
     httpHandlers: {
-      '/metrics': async (_req, res) => {
-        res.setHeader('Content-Type', registry.contentType);
-        res.end(await registry.metrics());
-      },
+      '/metrics': prometheusRoute(registry),
       '/healthz': (_req, res) => {
         res.end('ok');
       },
