@@ -18,6 +18,7 @@ export async function startIngestProcess(
   o: IngestProcessOptions,
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(`${ROOT}node_modules/.bin/tsx`, ['apps/ingest/src/main.ts'], {
+    detached: true,
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -59,8 +60,17 @@ export async function startIngestProcess(
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      // tsx runs the app in a child process of its own: signal the whole group (spawned detached), so a
+      // SIGKILL after the grace period cannot leave the app itself running.
+      const kill = (signal: NodeJS.Signals) => {
+        try {
+          process.kill(-(child.pid ?? 0), signal);
+        } catch {
+          child.kill(signal);
+        }
+      };
+      kill('SIGTERM');
+      const timer = setTimeout(() => kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
     },

@@ -72,7 +72,13 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     jsm,
     isConnected: () => state.connected && !nc.isClosed(),
     close: async () => {
-      if (!nc.isClosed()) await nc.drain();
+      if (nc.isClosed()) return;
+      // Draining waits for the server; if NATS is gone it would wait forever, so give it 5 s, then close.
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)));
+      await Promise.race([nc.drain().catch(() => undefined), gaveUp]);
+      clearTimeout(timer);
+      if (!nc.isClosed()) await nc.close();
     },
   };
 }
