@@ -1,4 +1,4 @@
-import { analyticsEnvShape, flag, integer, oneOf, parseEnv, text, url, type Env } from '@broxiva/config';
+import { analyticsEnvShape, flag, integer, parseEnv, text, url, type Env } from '@broxiva/config';
 import { fileURLToPath } from 'node:url';
 
 const serviceUrl = (fallback: string) => url(fallback, ['http', 'https']);
@@ -23,8 +23,6 @@ export function loadConfig(env: Env) {
       MAX_BODY_BYTES: integer(6 * 1024 * 1024, 1024, 64 * 1024 * 1024),
       /** How many proxies in front of the gateway to trust for X-Forwarded-For; 0 uses the socket. */
       TRUSTED_PROXY_HOPS: integer(0, 0, 16),
-      /** Comma-separated browser origins allowed by CORS; `*` allows any. */
-      CORS_ORIGINS: text(),
       /** Local development only: no write key or token is asked for, and the log says so loudly. */
       AUTH_DISABLED: flag(false),
       /** HS256 secret for read tokens; or JWT_JWKS_URL for RS256. */
@@ -36,7 +34,6 @@ export function loadConfig(env: Env) {
       RATE_LIMIT_PER_MINUTE: integer(60_000, 1, 10_000_000),
       /** Milliseconds a service call may take before the gateway answers 504. */
       UPSTREAM_TIMEOUT_MS: integer(30_000, 100, 600_000),
-      OTEL_TRACES_EXPORTER: oneOf('none', ['none', 'console'] as const),
     },
     env,
   );
@@ -62,8 +59,7 @@ export function loadConfig(env: Env) {
     http: {
       maxBodyBytes: e.MAX_BODY_BYTES,
       trustedProxyHops: e.TRUSTED_PROXY_HOPS,
-      corsOrigins:
-        e.CORS_ORIGINS === undefined ? ('*' as const) : e.CORS_ORIGINS.split(',').map((s) => s.trim()),
+      corsOrigins: e.CORS_ORIGINS,
     },
     auth: {
       disabled: e.AUTH_DISABLED,

@@ -1,12 +1,4 @@
-import {
-  analyticsEnvShape,
-  busTopologyOptions,
-  integer,
-  oneOf,
-  parseEnv,
-  text,
-  type Env,
-} from '@broxiva/config';
+import { analyticsEnvShape, busTopologyOptions, integer, parseEnv, type Env } from '@broxiva/config';
 
 /** The only reader of the environment in the Ingest app: parsed once, frozen, sliced for each part. */
 export function loadConfig(env: Env) {
@@ -18,9 +10,6 @@ export function loadConfig(env: Env) {
       /** Events older than this (after skew correction) are accepted as historical, not live. */
       HISTORICAL_EVENT_AGE_SECONDS: integer(86_400, 60, 86_400 * 365),
       MAX_BATCH_BYTES: integer(5 * 1024 * 1024, 1024, 64 * 1024 * 1024),
-      /** Comma-separated browser origins allowed by CORS; `*` allows any. */
-      CORS_ORIGINS: text(),
-      OTEL_TRACES_EXPORTER: oneOf('none', ['none', 'console'] as const),
     },
     env,
   );
@@ -34,8 +23,7 @@ export function loadConfig(env: Env) {
     server: {
       grpcPort: e.INGEST_GRPC_PORT,
       httpPort: e.INGEST_HTTP_PORT,
-      corsOrigins:
-        e.CORS_ORIGINS === undefined ? ('*' as const) : e.CORS_ORIGINS.split(',').map((s) => s.trim()),
+      corsOrigins: e.CORS_ORIGINS,
     },
     dedupWindowSeconds: e.DEDUP_WINDOW_SECONDS,
     rules: {

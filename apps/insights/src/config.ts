@@ -1,4 +1,4 @@
-import { analyticsEnvShape, integer, oneOf, parseEnv, text, url, type Env } from '@broxiva/config';
+import { analyticsEnvShape, integer, parseEnv, url, type Env } from '@broxiva/config';
 
 /** The only reader of the environment in the Insights app: parsed once, frozen, sliced for each part. */
 export function loadConfig(env: Env) {
@@ -9,9 +9,6 @@ export function loadConfig(env: Env) {
       INSIGHTS_HTTP_PORT: integer(8084, 0, 65535),
       /** The Metrics service (Connect over HTTP/2 cleartext) that serves the rollups. */
       METRICS_URL: url('http://127.0.0.1:50053', ['http', 'https']),
-      /** Comma-separated browser origins allowed by CORS; `*` allows any. */
-      CORS_ORIGINS: text(),
-      OTEL_TRACES_EXPORTER: oneOf('none', ['none', 'console'] as const),
     },
     env,
   );
@@ -24,8 +21,7 @@ export function loadConfig(env: Env) {
     server: {
       grpcPort: e.INSIGHTS_GRPC_PORT,
       httpPort: e.INSIGHTS_HTTP_PORT,
-      corsOrigins:
-        e.CORS_ORIGINS === undefined ? ('*' as const) : e.CORS_ORIGINS.split(',').map((s) => s.trim()),
+      corsOrigins: e.CORS_ORIGINS,
     },
     insights: {
       forecasting: e.ENABLE_FORECASTING,

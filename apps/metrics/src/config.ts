@@ -3,9 +3,7 @@ import {
   busTopologyOptions,
   fraction,
   integer,
-  oneOf,
   parseEnv,
-  text,
   type Env,
 } from '@broxiva/config';
 
@@ -18,12 +16,10 @@ export function loadConfig(env: Env) {
       METRICS_HTTP_PORT: integer(8083, 0, 65535),
       /** Seconds between retention runs (dropping partitions older than MAX_EVENT_AGE_DAYS). */
       RETENTION_INTERVAL_SECONDS: integer(3600, 10, 86_400),
-      CORS_ORIGINS: text(),
       /** Seconds between rollup passes (recomputing dirty hours). */
       ROLLUP_INTERVAL_SECONDS: fraction(2, 0.05, 3600),
       /** Milliseconds a query beyond MAX_CONCURRENT_QUERIES waits for a slot before ResourceExhausted. */
       QUERY_QUEUE_WAIT_MS: integer(1000, 0, 60_000),
-      OTEL_TRACES_EXPORTER: oneOf('none', ['none', 'console'] as const),
     },
     env,
   );
@@ -39,8 +35,7 @@ export function loadConfig(env: Env) {
     server: {
       grpcPort: e.METRICS_GRPC_PORT,
       httpPort: e.METRICS_HTTP_PORT,
-      corsOrigins:
-        e.CORS_ORIGINS === undefined ? ('*' as const) : e.CORS_ORIGINS.split(',').map((s) => s.trim()),
+      corsOrigins: e.CORS_ORIGINS,
     },
     store: {
       batchSize: e.EVENT_BATCH_SIZE,

@@ -3,7 +3,6 @@ import {
   busTopologyOptions,
   flag,
   integer,
-  oneOf,
   parseEnv,
   text,
   type Env,
@@ -28,8 +27,6 @@ export function loadConfig(env: Env) {
       REALTIME_DEDUP_TTL_SECONDS: integer(3600, 60, 2 * 86_400),
       /** Prefix of every Redis key the app writes, to run several environments on one Redis. */
       REALTIME_REDIS_KEY_PREFIX: text(),
-      CORS_ORIGINS: text(),
-      OTEL_TRACES_EXPORTER: oneOf('none', ['none', 'console'] as const),
     },
     env,
   );
@@ -47,8 +44,7 @@ export function loadConfig(env: Env) {
     server: {
       grpcPort: e.REALTIME_GRPC_PORT,
       httpPort: e.REALTIME_HTTP_PORT,
-      corsOrigins:
-        e.CORS_ORIGINS === undefined ? ('*' as const) : e.CORS_ORIGINS.split(',').map((s) => s.trim()),
+      corsOrigins: e.CORS_ORIGINS,
     },
     consumer: { batchSize: e.EVENT_BATCH_SIZE, flushIntervalMs: e.REALTIME_FLUSH_INTERVAL_MS },
     live: {

@@ -28,6 +28,8 @@ describe('loadAnalyticsEnv', () => {
       ENABLE_USER_JOURNEY: true,
       SHOP_TIMEZONE: 'UTC',
       SHOP_CURRENCY: 'USD',
+      CORS_ORIGINS: '*',
+      OTEL_TRACES_EXPORTER: 'none',
     });
     expect(cfg.DATABASE_URL).toMatch(/^postgresql:\/\/.*127\.0\.0\.1:5432\//);
     expect(cfg.ANALYTICS_DATABASE_URL).toMatch(/^postgresql:\/\/.*127\.0\.0\.1:5432\//);
@@ -44,6 +46,8 @@ describe('loadAnalyticsEnv', () => {
       EVENT_FLUSH_INTERVAL: '0.5',
       SHOP_TIMEZONE: 'Europe/Berlin',
       SHOP_CURRENCY: 'eur',
+      CORS_ORIGINS: 'https://shop.example, https://admin.example:8443',
+      OTEL_TRACES_EXPORTER: 'console',
     });
     expect(cfg).toMatchObject({
       LOG_LEVEL: 'DEBUG',
@@ -53,6 +57,8 @@ describe('loadAnalyticsEnv', () => {
       EVENT_FLUSH_INTERVAL: 0.5,
       SHOP_TIMEZONE: 'Europe/Berlin',
       SHOP_CURRENCY: 'EUR',
+      CORS_ORIGINS: ['https://shop.example', 'https://admin.example:8443'],
+      OTEL_TRACES_EXPORTER: 'console',
     });
   });
 
@@ -67,6 +73,12 @@ describe('loadAnalyticsEnv', () => {
     ['DATABASE_URL', 'not a url', 'must be a URL (postgres or postgresql)'],
     ['SHOP_TIMEZONE', 'Mars/Olympus', 'must be an IANA time zone such as UTC or Europe/Berlin'],
     ['SHOP_CURRENCY', 'EURO', 'must be an ISO 4217 code such as USD or EUR'],
+    [
+      'CORS_ORIGINS',
+      'https://ok.example,shop',
+      'must list origins such as https://shop.example (not "shop")',
+    ],
+    ['OTEL_TRACES_EXPORTER', 'jaeger', 'must be one of none, console'],
   ])('refuses %s=%s naming the variable and the rule', (variable, value, rule) => {
     let error: unknown;
     try {

@@ -1,4 +1,4 @@
-import { flag, fraction, integer, oneOf, parseEnv, text, timeZone, url, type Env } from './env.js';
+import { flag, fraction, integer, oneOf, origins, parseEnv, text, timeZone, url, type Env } from './env.js';
 
 /**
  * Every variable the product documents, with its documented default. Apps parse this once in their
@@ -64,6 +64,10 @@ export const analyticsEnvShape = {
   SHOP_TIMEZONE: timeZone('UTC'),
   /** The shop's currency (ISO 4217) for revenue totals. */
   SHOP_CURRENCY: oneOfCurrency(),
+  /** Browser origins allowed by CORS on every HTTP/1.1 port: `*` (default) or a comma-separated list. */
+  CORS_ORIGINS: origins(),
+  /** Where finished trace spans go (trace ids are always in the logs). */
+  OTEL_TRACES_EXPORTER: oneOf('none', ['none', 'console'] as const),
   /** Path to a MaxMind/DB-IP .mmdb city or country database; GeoIP is off when unset. */
   GEOIP_DATABASE: text(),
 } as const;

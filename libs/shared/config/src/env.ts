@@ -97,6 +97,28 @@ export const text = () =>
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** Comma-separated browser origins (`https://shop.example,https://admin.example`); empty or `*` allows any. */
+export const origins = () =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx): '*' | string[] => {
+      if (v === undefined || v.trim() === '' || v.trim() === '*') return '*';
+      const list = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      const bad = list.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
+      if (bad !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must list origins such as https://shop.example (not "${bad}")`,
+        });
+        return z.NEVER;
+      }
+      return list;
+    });
+
 /** An IANA time zone name. */
 export const timeZone = (fallback: string) =>
   z
