@@ -1,0 +1,1 @@
+export { startAppProcess, type AppProcess } from './app-process.js';
