@@ -2,6 +2,10 @@
 // stream prefix, own database), drives them, prints one JSON document. Run by hand:
 //   tsx tools/src/bench-ingest.ts [--ack-seconds 20] [--single-seconds 15] [--persist-seconds 60]
 //                                 [--persist-rate 30000] [--soak-seconds 0] [--soak-rate 20000]
+//                                 [--ingest-replicas 2] [--store-replicas 1] [--load-processes 4]
+// Replicas are separate processes (as Kubernetes runs them); load processes are spread over the ingest
+// replicas. Besides rates it reports each app's CPU time per event (process_cpu_seconds_total), which says
+// how many cores a target needs whatever else shares the machine.
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { createClient } from '@connectrpc/connect';
@@ -28,6 +32,9 @@ const { values: a } = parseArgs({
     'persist-rate': { type: 'string', default: '30000' },
     'soak-seconds': { type: 'string', default: '0' },
     'soak-rate': { type: 'string', default: '20000' },
+    'ingest-replicas': { type: 'string', default: '2' },
+    'store-replicas': { type: 'string', default: '1' },
+    'load-processes': { type: 'string', default: '4' },
   },
 });
 const secs = (k: keyof typeof a) => Number(a[k]) * 1000;
@@ -65,8 +72,28 @@ await admin.connect();
 await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
 await admin.end();
 
-const apps: AppProcess[] = [startApp('metrics', env), startApp('ingest', env)];
-const memory: Record<string, number[]> = { metrics: [], ingest: [] };
+/** Replica i of an app listens on its base ports + 100·i. */
+const replicaEnv = (app: 'INGEST' | 'METRICS', i: number) => ({
+  ...env,
+  [`${app}_GRPC_PORT`]: String(Number(env[`${app}_GRPC_PORT`]) + 100 * i),
+  [`${app}_HTTP_PORT`]: String(Number(env[`${app}_HTTP_PORT`]) + 100 * i),
+});
+const range = (n: string) => Array.from({ length: Number(n) }, (_, i) => i);
+const ingestReplicas = range(a['ingest-replicas']).map((i) => replicaEnv('INGEST', i));
+const storeReplicas = range(a['store-replicas']).map((i) => replicaEnv('METRICS', i));
+const loadProcesses = Number(a['load-processes']);
+const apps: AppProcess[] = [
+  ...storeReplicas.map((e, i) => startApp('metrics', e, `metrics-${i}`)),
+  ...ingestReplicas.map((e, i) => startApp('ingest', e, `ingest-${i}`)),
+];
+const memory: Record<string, number[]> = Object.fromEntries(apps.map((x) => [x.name, []]));
+const metricsUrls = {
+  ingest: ingestReplicas.map((e) => `http://127.0.0.1:${e.INGEST_HTTP_PORT}/metrics`),
+  store: storeReplicas.map((e) => `http://127.0.0.1:${e.METRICS_HTTP_PORT}/metrics`),
+};
+/** CPU seconds used so far by every replica of an app (Prometheus' process_cpu_seconds_total). */
+const cpuSeconds = async (urls: readonly string[]) =>
+  (await Promise.all(urls.map((u) => scrape(u, 'process_cpu_seconds_total')))).reduce((m, v) => m + v, 0);
 const sampler = setInterval(() => {
   for (const app of apps) void app.rssMb().then((mb) => memory[app.name]?.push(mb));
 }, 1000);
@@ -75,17 +102,27 @@ const result: Record<string, unknown> = {
   started: new Date().toISOString(),
 };
 try {
-  await waitForHttp(`http://127.0.0.1:${env.METRICS_HTTP_PORT}/metrics`);
-  await waitForHttp(`http://127.0.0.1:${env.INGEST_HTTP_PORT}/metrics`);
+  for (const url of [...metricsUrls.store, ...metricsUrls.ingest]) await waitForHttp(url);
   const clients = Array.from({ length: 8 }, () =>
     createClient(IngestService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${env.INGEST_GRPC_PORT}` })),
   );
-  const stored = () =>
-    scrape(`http://127.0.0.1:${env.METRICS_HTTP_PORT}/metrics`, 'analytics_events_stored_total');
+  const stored = async () =>
+    (await Promise.all(metricsUrls.store.map((u) => scrape(u, 'analytics_events_stored_total')))).reduce(
+      (m, v) => m + v,
+      0,
+    );
 
   // 1. Acknowledged through TrackBatch over gRPC, batches of 500, from several load processes.
-  const ack = await workers(4, { seconds: a['ack-seconds'], batch: '500' });
-  result['track_batch_grpc'] = { batch: 500, load_processes: 4, ...ack };
+  const cpuBefore = await cpuSeconds(metricsUrls.ingest);
+  const ack = await workers(loadProcesses, { seconds: a['ack-seconds'], batch: '500' });
+  const ingestCpu = (await cpuSeconds(metricsUrls.ingest)) - cpuBefore;
+  result['track_batch_grpc'] = {
+    batch: 500,
+    load_processes: loadProcesses,
+    ingest_replicas: ingestReplicas.length,
+    ...ack,
+    ingest_cpu_us_per_event: Math.round((ingestCpu * 1e6) / Math.max(1, ack.events)),
+  };
 
   // 2. Single Track calls from 64 concurrent callers (8 connections).
   let singles = 0;
@@ -161,11 +198,18 @@ async function sustained(rate: number, seconds: string, stored: () => Promise<nu
       await scrape(`http://127.0.0.1:${env.METRICS_HTTP_PORT}/metrics`, 'analytics_pipeline_lag_seconds'),
     );
   }, 2000);
-  const load = await workers(4, { seconds, batch: '500', rate: String(Math.round(rate / 4)) });
+  const cpuBefore = await cpuSeconds(metricsUrls.store);
+  const load = await workers(loadProcesses, {
+    seconds,
+    batch: '500',
+    rate: String(Math.round(rate / loadProcesses)),
+  });
   clearInterval(lagTimer);
   const elapsed = (Date.now() - start) / 1000;
   const persistedInWindow = (await stored()) - startStored;
   await untilSettled(stored);
+  const storeCpu = (await cpuSeconds(metricsUrls.store)) - cpuBefore;
+  const storedTotal = (await stored()) - startStored;
   const q = Math.max(1, Math.floor(lag.length / 4));
   const mean = (xs: number[]) => +(xs.reduce((m, v) => m + v, 0) / Math.max(1, xs.length)).toFixed(2);
   return {
@@ -176,14 +220,16 @@ async function sustained(rate: number, seconds: string, stored: () => Promise<nu
     failed: load.failed,
     lag_seconds_first_quarter: mean(lag.slice(0, q)),
     lag_seconds_last_quarter: mean(lag.slice(-q)),
+    store_replicas: storeReplicas.length,
+    store_cpu_us_per_event: Math.round((storeCpu * 1e6) / Math.max(1, storedTotal)),
   };
 }
 
 /** Runs `n` load-worker processes at once and sums what they report. */
 async function workers(n: number, args: Record<string, string>) {
-  const flags = Object.entries({ url: `http://127.0.0.1:${env.INGEST_GRPC_PORT}`, ...args }).flatMap(
-    ([k, v]) => [`--${k}`, v],
-  );
+  const flags = Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]);
+  const url = (i: number) =>
+    `http://127.0.0.1:${ingestReplicas[i % ingestReplicas.length]!.INGEST_GRPC_PORT}`;
   const outputs = await Promise.all(
     Array.from(
       { length: n },
@@ -191,7 +237,7 @@ async function workers(n: number, args: Record<string, string>) {
         new Promise<string>((resolve, reject) => {
           const p = spawn(
             'node_modules/.bin/tsx',
-            ['tools/src/load-worker.ts', ...flags, '--seed', String(i + 1)],
+            ['tools/src/load-worker.ts', ...flags, '--url', url(i), '--seed', String(i + 1)],
             {
               stdio: ['ignore', 'pipe', 'inherit'],
             },
@@ -215,8 +261,10 @@ async function workers(n: number, args: Record<string, string>) {
       },
   );
   const seconds = Math.max(...r.map((x) => x.seconds));
+  const events = r.reduce((m, x) => m + x.accepted, 0);
   return {
-    events_per_s: Math.round(r.reduce((m, x) => m + x.accepted, 0) / seconds),
+    events,
+    events_per_s: Math.round(events / seconds),
     failed: r.reduce((m, x) => m + x.failed, 0),
     p50_ms: Math.max(...r.map((x) => x.p50_ms)),
     p99_ms: Math.max(...r.map((x) => x.p99_ms)),

@@ -10,7 +10,8 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-export function startApp(name: string, env: Record<string, string>): AppProcess {
+/** Starts `apps/<name>`; `label` tells replicas of one app apart (default: the name). */
+export function startApp(name: string, env: Record<string, string>, label = name): AppProcess {
   const proc = spawn('node_modules/.bin/tsx', [`apps/${name}/src/main.ts`], {
     env: {
       ...process.env,
@@ -22,7 +23,7 @@ export function startApp(name: string, env: Record<string, string>): AppProcess 
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return {
-    name,
+    name: label,
     proc,
     // tsx runs the app in a child node process: sum the RSS of the whole process tree.
     async rssMb() {

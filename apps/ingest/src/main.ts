@@ -6,6 +6,7 @@ import { createUserAgentParser } from '@broxiva/ingest-domain';
 import { createRpcServer, runUntilSignal, prometheusRoute } from '@broxiva/rpc';
 import { createLogger, createMetricsRegistry, injectTraceHeaders, startTracing } from '@broxiva/telemetry';
 import { v7 as uuidv7 } from 'uuid';
+import { openGeoLookup } from './adapters/geoip-lookup.js';
 import { createEventPublisher } from './adapters/nats-event-publisher.js';
 import { createRedisDedup } from './adapters/redis-dedup.js';
 import { buildApp } from './app.js';
@@ -25,11 +26,13 @@ await provision(bus.jsm, topo);
 const redis = createRedis({ ...config.redis, keyPrefix: 'broxiva:ingest', failFast: true });
 await ready(redis);
 const pool = pgPool(config.analyticsDatabaseUrl, { max: 4 });
+const geo = config.geoipDatabase === undefined ? undefined : await openGeoLookup(config.geoipDatabase);
+if (geo === undefined) logger.info('GEOIP_DATABASE is not set: country and region are what clients send');
 const registry = createMetricsRegistry({ service: 'ingest' });
 const metrics = createIngestMetrics(registry);
 
 const app = buildApp({
-  prepare: { rules: config.rules, newId: uuidv7, parseUserAgent: createUserAgentParser() },
+  prepare: { rules: config.rules, newId: uuidv7, parseUserAgent: createUserAgentParser(), geo },
   batchLimits: config.batchLimits,
   publish: createEventPublisher({
     js: bus.js,

@@ -92,4 +92,21 @@ describe('createOrm', () => {
     );
     expect((err as Error).message).not.toContain('s3cret');
   });
+
+  it('lets replicas migrate at once: one applies, the others wait and find nothing pending', async () => {
+    const fresh = await withTestDatabase();
+    const orms = await Promise.all(
+      [1, 2, 3].map(() =>
+        createOrm({ url: fresh.url, entities: [Note], migrations: { list: migrations }, poolMax: 2 }),
+      ),
+    );
+    try {
+      const results = await Promise.all(orms.map((o) => runMigrations(o)));
+      expect(results.flat().sort()).toEqual(['0001-create-note', '0002-add-note-created-at']);
+      expect(results.filter((r) => r.length === 2)).toHaveLength(1);
+    } finally {
+      await Promise.all(orms.map((o) => o.close(true)));
+      await fresh.drop();
+    }
+  });
 });

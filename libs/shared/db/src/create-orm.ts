@@ -1,6 +1,7 @@
 import type { Constructor } from '@mikro-orm/core';
 import { Migrator, type Migration } from '@mikro-orm/migrations';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { DatabaseUnavailableError } from './database-unavailable-error.js';
 
 /** One migration: a class extending `Migration` and the name it is recorded under once applied. */
@@ -71,11 +72,26 @@ export async function createOrm(config: OrmConfig): Promise<Orm> {
   return orm;
 }
 
+/** The advisory lock key migrations hold: any constant shared by every process of the product. */
+const MIGRATION_LOCK = 7_301_420_261;
+
 /**
  * Applies pending migrations in one transaction (all or nothing) and resolves the names applied, in order;
  * an empty list when the database is up to date. Run at start-up and from a migrate command.
+ *
+ * Replicas starting together would otherwise race on the same migrations (both see them pending, one fails
+ * on "already exists"): a PostgreSQL session advisory lock, held on a connection of its own for the whole
+ * run, makes the others wait and then find nothing pending. The lock goes when that connection ends, so a
+ * process that dies mid-migration never leaves it held.
  */
 export async function runMigrations(orm: Orm): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((m) => m.name);
+  const lock = new pg.Client({ connectionString: orm.config.getClientUrl() });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await orm.getMigrator().up();
+    return applied.map((m) => m.name);
+  } finally {
+    await lock.end();
+  }
 }
