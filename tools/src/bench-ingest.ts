@@ -39,7 +39,7 @@ const { values: a } = parseArgs({
 });
 const secs = (k: keyof typeof a) => Number(a[k]) * 1000;
 
-const DB = 'broxiva_bench';
+const DB = 'broxiva_bench_ingest';
 const SERVER = 'postgresql://postgres@127.0.0.1:5432';
 const prefix = testPrefix();
 const env = {
