@@ -18,6 +18,11 @@ export interface Stack {
   readonly base: string;
   readonly natsUrl: string;
   readonly apps: Readonly<Record<'metrics' | 'ingest' | 'realtime' | 'insights' | 'gateway', AppProcess>>;
+  /**
+   * A second gateway in front of the same services with auth on (HS256 read tokens with this secret,
+   * issuer and audience); its origin. Stopped with the stack.
+   */
+  startAuthGateway(jwt: { secret: string; issuer: string; audience: string }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -70,11 +75,7 @@ export async function startStack(): Promise<Stack> {
     ]);
     started.push(ingest, realtime, insights);
     const url = (p: number) => `http://127.0.0.1:${p}`;
-    const gatewayPort = await freePort();
-    const gateway = await startApp('gateway', {
-      ...common,
-      PORT: String(gatewayPort),
-      AUTH_DISABLED: 'true',
+    const upstreams = {
       INGEST_URL: url(ingest.grpcPort),
       REALTIME_URL: url(realtime.grpcPort),
       METRICS_URL: url(metrics.grpcPort),
@@ -83,12 +84,33 @@ export async function startStack(): Promise<Stack> {
       REALTIME_HTTP_URL: url(realtime.httpPort),
       METRICS_HTTP_URL: url(metrics.httpPort),
       INSIGHTS_HTTP_URL: url(insights.httpPort),
+    };
+    const gatewayPort = await freePort();
+    const gateway = await startApp('gateway', {
+      ...common,
+      ...upstreams,
+      PORT: String(gatewayPort),
+      AUTH_DISABLED: 'true',
     });
     started.push(gateway);
     return {
       base: url(gatewayPort),
       natsUrl: nats.url,
       apps: { metrics, ingest, realtime, insights, gateway },
+      async startAuthGateway(jwt) {
+        const p = await freePort();
+        const g = await startApp('gateway', {
+          ...common,
+          ...upstreams,
+          PORT: String(p),
+          AUTH_DISABLED: 'false',
+          JWT_SECRET: jwt.secret,
+          JWT_ISSUER: jwt.issuer,
+          JWT_AUDIENCE: jwt.audience,
+        });
+        started.push(g);
+        return url(p);
+      },
       stop: stopAll,
     };
   } catch (err) {

@@ -34,7 +34,9 @@ export function renderPanel<T>(
           { class: 'error', role: 'alert', 'data-service': e.service, 'data-code': e.code },
           h('strong', {}, e.title),
           h('p', {}, e.detail),
-          e.needsToken ? h('p', {}, 'Paste a token with the reader role under “Token” above.') : null,
+          e.needsToken
+            ? h('p', {}, 'This needs a token with another role: “Sign out” at the top, then sign in with it.')
+            : null,
           retry === undefined ? null : h('button', { type: 'button', onclick: retry }, 'Retry'),
         ),
       );
@@ -50,7 +52,8 @@ export function section(id: string, title: string, controls: Node[] = []) {
   const body = h('div', { class: 'panel-body', 'aria-live': 'polite' });
   const el = h(
     'section',
-    { id, class: 'panel', 'aria-labelledby': `${id}-title` },
+    // Focusable (not in the tab order) so the section links can move focus to it.
+    { id, class: 'panel', 'aria-labelledby': `${id}-title`, tabindex: -1 },
     h('header', {}, h('h2', { id: `${id}-title` }, title), h('div', { class: 'controls' }, controls)),
     body,
   );

@@ -2,6 +2,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { h } from '../dom.js';
 import type { Columns } from '../series.js';
+import { dataTable } from './data-table.js';
 
 export interface LineSpec {
   readonly label: string;
@@ -23,9 +24,13 @@ export interface ChartSpec {
   readonly label: string;
 }
 
+const when = (x: number) =>
+  new Date(x * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
 /**
- * A uPlot time chart that fills its container's width and follows resizes. The container says how many
- * points it draws (`data-points`), for tests and for screen readers via the label.
+ * A uPlot time chart that fills its container's width and follows resizes, in a figure whose caption
+ * names what it shows and whose data table is its text alternative. The chart says how many points it
+ * draws (`data-points`), for tests.
  */
 export function timeChart(spec: ChartSpec, data: Columns): HTMLElement {
   const el = h('div', { class: 'chart', role: 'img', 'aria-label': spec.label });
@@ -74,5 +79,17 @@ export function timeChart(spec: ChartSpec, data: Columns): HTMLElement {
   };
   new ResizeObserver(fit).observe(el);
   requestAnimationFrame(fit);
-  return el;
+  const shown = spec.lines.map((l, i) => ({ l, col: data[i + 1] ?? [] }));
+  return h(
+    'figure',
+    { class: 'chart-figure' },
+    el,
+    h('figcaption', { class: 'muted' }, spec.label),
+    dataTable(
+      spec.label,
+      { label: 'Time', values: data[0], format: when },
+      shown.map(({ l }) => ({ label: l.label, format: l.format ?? ((v: number) => String(v)) })),
+      shown.map(({ col }) => col),
+    ),
+  );
 }

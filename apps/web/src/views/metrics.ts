@@ -2,11 +2,13 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Granularity, type QueryMetricsResponse } from '@broxiva/contracts';
 import type { Api } from '../api.js';
 import { timeChart } from '../charts/time-chart.js';
+import { RANGE_DAYS, type ExplorerView, type RangePreset } from '../dashboards.js';
 import { h } from '../dom.js';
 import { formatChange, formatMetric, formatPercent, humanize } from '../format.js';
 import { renderPanel, section } from '../panel.js';
 import { breakdown, fillGrid, isEmptySeries, metricColumns } from '../series.js';
 import { describeError, isCanceled, type PanelState } from '../state.js';
+import { saveWidgetForm } from './save-widget.js';
 
 /** The metrics catalogue (MetricsService validates; these are the names it accepts). */
 export const METRICS = [
@@ -35,7 +37,6 @@ export const DIMENSIONS = [
   'channel',
   'utm_source',
 ];
-const RANGES = { '24h': 1, '7d': 7, '30d': 30 } as const;
 const HOUR = 3_600_000;
 
 const select = (
@@ -64,8 +65,15 @@ interface Result {
   readonly byDimension: QueryMetricsResponse | undefined;
 }
 
-/** Metrics explorer: one metric over a range at a granularity, its total against the previous period, a breakdown. */
-export function metricsView(api: Api, currency: () => string): HTMLElement {
+/**
+ * Metrics explorer: one metric over a range at a granularity, its total against the previous period, a
+ * breakdown; the view can be saved as a dashboard widget (`onSaved` gets the dashboard's id).
+ */
+export function metricsView(
+  api: Api,
+  currency: () => string,
+  onSaved: (dashboardId: string) => void,
+): HTMLElement {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const form = h(
     'form',
@@ -79,7 +87,7 @@ export function metricsView(api: Api, currency: () => string): HTMLElement {
     select(
       'range',
       'Range',
-      Object.keys(RANGES).map((r) => [r, `Last ${r}`] as const),
+      Object.keys(RANGE_DAYS).map((r) => [r, `Last ${r}`] as const),
       '24h',
     ),
     select(
@@ -105,17 +113,26 @@ export function metricsView(api: Api, currency: () => string): HTMLElement {
       'Compare with previous period',
     ),
   );
-  const { el, body } = section('metrics', 'Metrics', [form]);
+  const readView = (): ExplorerView => {
+    const f = new FormData(form);
+    return {
+      metric: String(f.get('metric')),
+      dimension: String(f.get('dimension')),
+      range: String(f.get('range')) as RangePreset,
+      granularity: String(f.get('granularity')) === 'day' ? Granularity.DAY : Granularity.HOUR,
+      timezone: String(f.get('timezone')) || 'UTC',
+      compare: f.get('compare') !== null,
+    };
+  };
+  const { el, body } = section('metrics', 'Metrics', [form, saveWidgetForm(api, readView, onSaved)]);
   let current: AbortController | undefined;
 
   const run = async () => {
     current?.abort();
     const abort = (current = new AbortController());
-    const f = new FormData(form);
-    const metric = String(f.get('metric'));
-    const dimension = String(f.get('dimension'));
-    const days = RANGES[String(f.get('range')) as keyof typeof RANGES];
-    const granularity = String(f.get('granularity')) === 'day' ? Granularity.DAY : Granularity.HOUR;
+    const v = readView();
+    const { metric, dimension, granularity } = v;
+    const days = RANGE_DAYS[v.range];
     const step = granularity === Granularity.DAY ? 24 * HOUR : HOUR;
     const end = new Date(Math.ceil(Date.now() / step) * step);
     const start = new Date(end.getTime() - days * 24 * HOUR);
@@ -123,14 +140,14 @@ export function metricsView(api: Api, currency: () => string): HTMLElement {
       startDate: timestampFromDate(start),
       endDate: timestampFromDate(end),
       metrics: [metric],
-      timezone: String(f.get('timezone')) || 'UTC',
+      timezone: v.timezone,
     };
     const show = (s: PanelState<Result>) => renderPanel(body, s, draw, () => void run());
     show({ kind: 'loading', service: 'metrics' });
     try {
       const [series, byDimension] = await Promise.all([
         api.metrics.queryMetrics(
-          { ...base, granularity, comparePrevious: f.get('compare') !== null },
+          { ...base, granularity, comparePrevious: v.compare },
           { signal: abort.signal },
         ),
         dimension === ''
@@ -141,7 +158,7 @@ export function metricsView(api: Api, currency: () => string): HTMLElement {
       if (isEmptySeries(ys) && (series.totals[metric] ?? 0) === 0) {
         show({
           kind: 'empty',
-          message: `No ${humanize(metric).toLowerCase()} recorded in the last ${String(f.get('range'))} yet.`,
+          message: `No ${humanize(metric).toLowerCase()} recorded in the last ${v.range} yet.`,
         });
       } else {
         show({

@@ -66,18 +66,29 @@ async function keepWatching<T>(
   }
 }
 
-/** Live overview tiles from WatchOverview and a feed of accepted events from WatchEvents. */
-export function overviewView(api: Api, signal: AbortSignal): HTMLElement {
+/**
+ * Live overview tiles from WatchOverview and a feed of accepted events from WatchEvents. The tiles are a
+ * polite live region (a screen reader hears changed numbers when idle); the feed is not announced. A user
+ * in the feed opens their journey through `onUser`.
+ */
+export function overviewView(api: Api, signal: AbortSignal, onUser?: (userId: string) => void): HTMLElement {
   const status = h('p', { class: 'status', 'data-status': 'connecting', role: 'status' }, 'Connecting…');
   const { el, body } = section('overview', 'Live overview', [status]);
   const values = new Map<keyof Tiles, HTMLElement>();
+  body.removeAttribute('aria-live');
   const grid = h(
     'div',
-    { class: 'tiles' },
+    { class: 'tiles', 'aria-live': 'polite', 'aria-label': 'Live numbers' },
     (Object.keys(TILE_LABELS) as (keyof Tiles)[]).map((k) => {
       const v = h('span', { class: 'tile-value', 'data-tile': k }, '–');
       values.set(k, v);
-      return h('div', { class: 'tile' }, h('span', { class: 'tile-label' }, TILE_LABELS[k]), v);
+      return h(
+        'div',
+        { class: 'tile', 'aria-atomic': 'true' },
+        h('span', { class: 'tile-label' }, TILE_LABELS[k]),
+        ' ',
+        v,
+      );
     }),
   );
   const feedList = h('ol', { class: 'feed', 'aria-label': 'Latest events' });
@@ -88,7 +99,9 @@ export function overviewView(api: Api, signal: AbortSignal): HTMLElement {
   let last: Tiles | undefined;
   const setStatus = (kind: string, text: string, alert = false) => {
     status.setAttribute('data-status', kind);
+    // Announced when the connection changes, not on every update's clock time.
     if (alert) status.setAttribute('role', 'alert');
+    else if (kind === 'live') status.removeAttribute('role');
     else status.setAttribute('role', 'status');
     status.textContent = text;
     el.classList.toggle('stale', kind === 'error');
@@ -137,7 +150,18 @@ export function overviewView(api: Api, signal: AbortSignal): HTMLElement {
             {},
             h('time', {}, e.timestamp === undefined ? '' : formatClock(timestampDate(e.timestamp))),
             h('span', { class: 'event-type' }, humanize(e.eventType)),
-            h('span', { class: 'muted' }, e.userId !== '' ? e.userId : e.anonymousId),
+            e.userId !== '' && onUser !== undefined
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'link',
+                    title: `Show the journey of ${e.userId}`,
+                    onclick: () => onUser(e.userId),
+                  },
+                  e.userId,
+                )
+              : h('span', { class: 'muted' }, e.userId !== '' ? e.userId : e.anonymousId),
           ),
         ),
       );
