@@ -39,7 +39,14 @@ function client(settings: Partial<BehaviourDeps['settings']> = {}) {
     behaviour: {
       store: createBehaviourStore(db.pool),
       now: () => NOW,
-      settings: { cohorts: true, funnels: true, journeys: true, sessionTimeoutSeconds: 1800, ...settings },
+      settings: {
+        cohorts: true,
+        funnels: true,
+        journeys: true,
+        sessionTimeoutSeconds: 1800,
+        timeZone: 'UTC',
+        ...settings,
+      },
     },
   });
   const logger = createLogger({ service: 'insights-test', level: 'FATAL' });
@@ -388,6 +395,67 @@ describe('AnalyzeCohorts over the clickstream', () => {
     expect(split.cohorts.reduce((n, x) => n + Number(x.size), 0)).toBe(
       want.reduce((n, [, w]) => n + w.size, 0),
     );
+  });
+});
+
+describe('AnalyzeCohorts in the shop time zone (SHOP_TIMEZONE)', () => {
+  // Reference calendar from Intl (independent of the Luxon code under test): local y-m-d of an instant.
+  const zone = 'Pacific/Auckland';
+  const fmt = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  const localDate = (t: number) => fmt.format(new Date(t));
+  const monthOf = (t: number) => {
+    const [y, m] = localDate(t).split('-').map(Number);
+    return y! * 12 + m! - 1;
+  };
+  const dayOf = (t: number) => Date.parse(`${localDate(t)}T00:00:00Z`) / DAY;
+
+  it('acquisition months and days follow local midnight, and the start date means local midnight', async () => {
+    const c = client({ timeZone: zone });
+    // 2024-03-01 as a date: local midnight in Auckland (UTC+13 then) = 2024-02-29T11:00Z.
+    const start = Date.parse('2024-02-29T11:00:00Z');
+    for (const [type, unitOf] of [
+      [CohortType.ACQUISITION_MONTH, monthOf],
+      [CohortType.ACQUISITION_DAY, dayOf],
+    ] as const) {
+      const res = await c.analyzeCohorts({
+        startDate: ts('2024-03-01T00:00:00Z'),
+        endDate: ts('2024-04-01T00:00:00Z'),
+        cohortType: type,
+        metric: CohortMetric.RETENTION,
+      });
+      const end = Date.parse('2024-03-31T11:00:00Z');
+      const last = unitOf(end - 1);
+      const want = new Map<number, { size: number; active: number[] }>();
+      for (const ev of byUser.values()) {
+        const anchor = ev[0]!.ts;
+        if (anchor < start || anchor >= end) continue;
+        const p0 = unitOf(anchor);
+        const w = want.get(p0) ?? { size: 0, active: Array<number>(last - p0 + 1).fill(0) };
+        want.set(p0, w);
+        w.size++;
+        for (let k = 0; k <= last - p0; k++)
+          if (ev.some((e) => e.ts < end && unitOf(e.ts) === p0 + k)) w.active[k]!++;
+      }
+      const rows = [...want.entries()].sort(([a], [b]) => a - b);
+      expect(res.cohorts.map((x) => Number(x.size))).toEqual(rows.map(([, w]) => w.size));
+      res.cohorts.forEach((x, i) => {
+        // Each cohort starts at local midnight: the first instant of its local period.
+        const at = timestampDate(x.cohortStart!).getTime();
+        expect(unitOf(at)).toBe(rows[i]![0]);
+        expect(unitOf(at - 1)).toBe(rows[i]![0] - 1);
+        expect(x.values).toEqual(rows[i]![1].active.map((a) => a / rows[i]![1].size));
+      });
+    }
+    // The zone matters here: some users are in a different March cohort day than in UTC.
+    const moved = [...byUser.values()].filter(
+      (ev) => dayOf(ev[0]!.ts) !== Math.floor(ev[0]!.ts / DAY) && ev[0]!.ts >= start,
+    );
+    expect(moved.length).toBeGreaterThan(0);
   });
 });
 

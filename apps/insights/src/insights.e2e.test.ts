@@ -63,7 +63,7 @@ describe('Insights over a real gRPC port with inline series', () => {
       source: { case: 'series', value: { points } },
       mode: AnomalyMode.CAUSAL,
     });
-    expect(res.method).toBe('causal-robust-holt-winters');
+    expect(res.method).toBe('causal-robust-stream');
     expect(res.anomalies.map((a) => timestampDate(a.time!).toISOString())).toEqual([
       timestampDate(points[100]!.time).toISOString(),
     ]);

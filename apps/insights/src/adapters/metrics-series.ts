@@ -60,3 +60,44 @@ export function createMetricsSeriesLoader(client: Client<typeof MetricsService>)
     return { start: q.start, values };
   };
 }
+
+/** A metric split by one dimension, each value on the same gap-free grid as `LoadedSeries`. */
+export interface LoadedBreakdown {
+  readonly start: Date;
+  readonly byValue: ReadonlyMap<string, number[]>;
+}
+
+export type BreakdownLoader = (q: SeriesQuery & { readonly dimension: string }) => Promise<LoadedBreakdown>;
+
+/**
+ * Loads a stored metric broken down by one dimension through MetricsService.QueryMetrics. As for a
+ * series, a bucket a value has no rollup row for had no events and counts as 0.
+ */
+export function createMetricsBreakdownLoader(client: Client<typeof MetricsService>): BreakdownLoader {
+  return async (q) => {
+    const res = await client.queryMetrics(
+      create(QueryMetricsRequestSchema, {
+        startDate: timestampFromDate(q.start),
+        endDate: timestampFromDate(q.end),
+        metrics: [q.metric],
+        dimensions: [q.dimension],
+        filters: [...q.filters],
+        granularity: toProto[q.granularity],
+        timezone: 'UTC',
+      }),
+    );
+    const n = bucketsBetween(q.start, q.end, q.granularity) ?? 0;
+    const byValue = new Map<string, number[]>();
+    for (const row of res.rows) {
+      if (row.time === undefined) continue;
+      // Events without the dimension (e.g. no region resolved) form their own segment.
+      const value = row.dimensions[q.dimension] || '(none)';
+      const k = bucketsBetween(q.start, timestampDate(row.time), q.granularity);
+      if (k === undefined || k < 0 || k >= n) continue;
+      let values = byValue.get(value);
+      if (values === undefined) byValue.set(value, (values = new Array<number>(n).fill(0)));
+      values[k] = values[k]! + (row.values[q.metric] ?? 0);
+    }
+    return { start: q.start, byValue };
+  };
+}

@@ -7,17 +7,22 @@ import {
   CohortMetric,
   CohortType,
   FunnelMode,
+  GetConversionModelResponseSchema,
   GetJourneyPathsResponseSchema,
   GetUserJourneyResponseSchema,
   type InsightsService,
 } from '@broxiva/contracts';
 import {
-  buildCohorts,
+  asShopDate,
+  cohortsFromCells,
+  CONVERSION_FEATURES,
   createPathCounter,
   DEFAULT_FUNNEL_WINDOW_SECONDS,
   engagementScore,
   evaluateUserFunnel,
+  explainConversion,
   NAMED_FUNNELS,
+  NotEnoughTrainingDataError,
   sessionize,
   summarizeFunnel,
   type CohortMetric as DomainCohortMetric,
@@ -29,6 +34,7 @@ import {
 } from '@broxiva/insights-behaviour';
 import { NotFoundError, ValidationError } from '@broxiva/rpc';
 import { BREAKDOWN_COLUMNS, type BehaviourStore } from '../adapters/event-store-behaviour.js';
+import type { ConversionModels, TrainedConversionModel } from '../conversion-models.js';
 
 export interface BehaviourDeps {
   readonly store: BehaviourStore;
@@ -39,13 +45,21 @@ export interface BehaviourDeps {
     readonly journeys: boolean;
     /** SESSION_TIMEOUT, seconds: splits a journey's events that carry no session id. */
     readonly sessionTimeoutSeconds: number;
+    /** SHOP_TIMEZONE: the calendar of cohort periods and of request dates. */
+    readonly timeZone: string;
   };
+  /** Cached conversion models; without them journeys carry no conversion probability. */
+  readonly conversion?: ConversionModels;
 }
 
 const DAY = 86_400_000;
 const MAX_STEPS = 20;
 const MAX_PATH_STEPS = 10;
 const MAX_RANGE_DAYS = 732;
+const DEFAULT_HORIZON_DAYS = 7;
+const MAX_HORIZON_DAYS = 90;
+/** Contributions a journey shows. */
+const TOP_CONTRIBUTIONS = 5;
 /** Touchpoints one journey returns at most (the earliest ones). */
 const MAX_TOUCHPOINTS = 10_000;
 /** Shown for users with no value of the breakdown dimension. */
@@ -57,13 +71,46 @@ const invalid = (field: string, rule: string, description: string) =>
 const disabled = (what: string, flag: string) =>
   new ConnectError(`${what} is disabled (${flag}=false)`, Code.FailedPrecondition);
 
-function range(startTs: Timestamp | undefined, endTs: Timestamp | undefined, now: Date, defaultDays: number) {
-  const end = endTs === undefined ? now : timestampDate(endTs);
-  const start = startTs === undefined ? new Date(end.getTime() - defaultDays * DAY) : timestampDate(startTs);
+/** A request timestamp, dates (midnight UTC) read in the shop's calendar. */
+const shopDate = (ts: Timestamp, timeZone: string) =>
+  new Date(asShopDate(timestampDate(ts).getTime(), timeZone));
+
+function range(
+  startTs: Timestamp | undefined,
+  endTs: Timestamp | undefined,
+  now: Date,
+  defaultDays: number,
+  timeZone: string,
+) {
+  const end = endTs === undefined ? now : shopDate(endTs, timeZone);
+  const start =
+    startTs === undefined ? new Date(end.getTime() - defaultDays * DAY) : shopDate(startTs, timeZone);
   if (!(end > start)) throw invalid('end_date', 'after_start', 'must be after start_date');
   if (end.getTime() - start.getTime() > MAX_RANGE_DAYS * DAY)
     throw invalid('end_date', 'max_range', `the range may span at most ${MAX_RANGE_DAYS} days`);
   return { start, end };
+}
+
+function horizonOf(days: number, field: string): number {
+  if (days === 0) return DEFAULT_HORIZON_DAYS;
+  if (days < 1 || days > MAX_HORIZON_DAYS)
+    throw invalid(field, 'range', `must be between 1 and ${MAX_HORIZON_DAYS} days`);
+  return days;
+}
+
+function modelSummary(m: TrainedConversionModel) {
+  return {
+    horizonDays: m.horizonDays,
+    cutoff: timestampFromDate(m.cutoff),
+    trainedAt: timestampFromDate(m.trainedAt),
+    lookbackDays: m.lookbackDays,
+    trainingUsers: BigInt(m.trainingUsers),
+    heldOutUsers: BigInt(m.heldOutUsers),
+    trainingPositiveRate: m.trainingPositiveRate,
+    heldOutAuc: m.heldOutAuc,
+    heldOutBrier: m.heldOutBrier,
+    calibration: m.calibration.map((b) => ({ ...b, count: BigInt(b.count) })),
+  };
 }
 
 function breakdownOf(value: string): string | undefined {
@@ -108,6 +155,34 @@ const stepResult = (s: FunnelStepStats) => ({
   p90SecondsToConvert: s.p90SecondsToConvert,
 });
 
+type Prediction =
+  | { conversion: ReturnType<typeof explainConversion> & { model: TrainedConversionModel }; reason?: never }
+  | { conversion?: never; reason: string };
+
+/** The user's conversion probability as of `now`, or why there is none. */
+async function predictConversion(
+  models: ConversionModels,
+  store: BehaviourStore,
+  userId: string,
+  horizonDays: number,
+  now: Date,
+): Promise<Prediction> {
+  const [model, activity] = await Promise.all([
+    models.get(horizonDays).catch((e: unknown) => {
+      if (e instanceof NotEnoughTrainingDataError) return e;
+      throw e;
+    }),
+    store.userActivity(userId, now, models.lookbackDays),
+  ]);
+  if (model instanceof Error) return { reason: model.message };
+  if (activity === undefined) {
+    return {
+      reason: `no activity in the ${models.lookbackDays} days before now (CONVERSION_LOOKBACK_DAYS), the window the model reads`,
+    };
+  }
+  return { conversion: { ...explainConversion(model, activity, TOP_CONTRIBUTIONS), model } };
+}
+
 /** AnalyzeFunnel, AnalyzeCohorts, GetUserJourney and GetJourneyPaths over the event store: proto ⇄ domain only. */
 export function behaviourService(deps: BehaviourDeps): Partial<ServiceImpl<typeof InsightsService>> {
   const { settings } = deps;
@@ -146,7 +221,7 @@ export function behaviourService(deps: BehaviourDeps): Partial<ServiceImpl<typeo
           ? DEFAULT_FUNNEL_WINDOW_SECONDS
           : Number(req.conversionWindowSeconds);
       const breakdown = breakdownOf(req.breakdown);
-      const { start, end } = range(req.startDate, req.endDate, deps.now(), 30);
+      const { start, end } = range(req.startDate, req.endDate, deps.now(), 30, settings.timeZone);
       const spec = { steps, mode, windowSeconds, exclusions: req.exclusions };
 
       const all: UserFunnelResult[] = [];
@@ -189,22 +264,24 @@ export function behaviourService(deps: BehaviourDeps): Partial<ServiceImpl<typeo
       if (!settings.cohorts) throw disabled('cohort analysis', 'ENABLE_COHORT_ANALYSIS');
       if (req.startDate === undefined) throw invalid('start_date', 'required', 'is required');
       if (req.periods < 0) throw invalid('periods', 'gte', 'must not be negative');
-      const { start, end } = range(req.startDate, req.endDate, deps.now(), 0);
+      const { start, end } = range(req.startDate, req.endDate, deps.now(), 0, settings.timeZone);
       const type = COHORT_TYPES[req.cohortType];
       const breakdown = breakdownOf(req.breakdown);
-      const users = await deps.store.cohortUsers({
+      const cells = await deps.store.cohortCells({
         start,
         end,
         unit: type.unit,
         anchor: type.anchor,
+        timeZone: settings.timeZone,
         ...(breakdown === undefined ? {} : { breakdown }),
       });
-      const rows = buildCohorts(users, {
+      const rows = cohortsFromCells(cells, {
         unit: type.unit,
         metric: COHORT_METRICS[req.metric],
         start: start.getTime(),
         end: end.getTime(),
         periods: req.periods,
+        timeZone: settings.timeZone,
       });
       return create(AnalyzeCohortsResponseSchema, {
         cohortType: req.cohortType === CohortType.UNSPECIFIED ? CohortType.ACQUISITION_MONTH : req.cohortType,
@@ -221,12 +298,21 @@ export function behaviourService(deps: BehaviourDeps): Partial<ServiceImpl<typeo
     async getUserJourney(req) {
       if (!settings.journeys) throw disabled('user journeys', 'ENABLE_USER_JOURNEY');
       if (req.userId === '') throw invalid('user_id', 'required', 'is required');
+      const horizon = horizonOf(req.conversionHorizonDays, 'conversion_horizon_days');
       const now = deps.now();
       // Default: the whole history, up to a day ahead of now for clients whose clocks run fast.
-      const end = req.endDate === undefined ? new Date(now.getTime() + DAY) : timestampDate(req.endDate);
-      const start = req.startDate === undefined ? new Date(0) : timestampDate(req.startDate);
+      const end =
+        req.endDate === undefined ? new Date(now.getTime() + DAY) : shopDate(req.endDate, settings.timeZone);
+      const start = req.startDate === undefined ? new Date(0) : shopDate(req.startDate, settings.timeZone);
       if (!(end > start)) throw invalid('end_date', 'after_start', 'must be after start_date');
-      const events = await deps.store.userEvents(req.userId, start, end, MAX_TOUCHPOINTS);
+      // The touchpoints, the user's recent activity and the (cached) model, all at once.
+      const conversion = deps.conversion;
+      const [events, prediction] = await Promise.all([
+        deps.store.userEvents(req.userId, start, end, MAX_TOUCHPOINTS),
+        conversion === undefined
+          ? undefined
+          : predictConversion(conversion, deps.store, req.userId, horizon, now),
+      ]);
       if (events.length === 0) throw new NotFoundError(`no events for user "${req.userId}" in the range`);
       const sessions = sessionize(events, settings.sessionTimeoutSeconds);
       const e = engagementScore(sessions, { now: now.getTime() });
@@ -248,6 +334,47 @@ export function behaviourService(deps: BehaviourDeps): Partial<ServiceImpl<typeo
           })),
         })),
         engagement: { ...e },
+        conversionProbability: prediction?.conversion?.probability ?? 0,
+        ...(prediction?.conversion === undefined
+          ? {}
+          : {
+              conversion: {
+                probability: prediction.conversion.probability,
+                topContributions: prediction.conversion.contributions,
+                model: modelSummary(prediction.conversion.model),
+              },
+            }),
+        conversionUnavailableReason:
+          prediction === undefined ? 'the conversion model is not enabled' : (prediction.reason ?? ''),
+      });
+    },
+
+    async getConversionModel(req) {
+      if (!settings.journeys) throw disabled('user journeys', 'ENABLE_USER_JOURNEY');
+      if (deps.conversion === undefined)
+        throw new ConnectError('the conversion model is not enabled', Code.FailedPrecondition);
+      const horizon = horizonOf(req.horizonDays, 'horizon_days');
+      let m: TrainedConversionModel;
+      try {
+        m = await deps.conversion.get(horizon);
+      } catch (e) {
+        if (e instanceof NotEnoughTrainingDataError)
+          throw new ConnectError(e.message, Code.FailedPrecondition);
+        throw e;
+      }
+      return create(GetConversionModelResponseSchema, {
+        model: modelSummary(m),
+        intercept: m.model.intercept,
+        coefficients: CONVERSION_FEATURES.map((f, j) => ({
+          feature: f.name,
+          description: f.description,
+          coefficient: m.model.coefficients[j]!,
+          mean: m.model.means[j]!,
+          stdDev: m.model.stdDevs[j]!,
+        })),
+        l2: m.model.l2,
+        iterations: m.model.iterations,
+        converged: m.model.converged,
       });
     },
 
@@ -258,7 +385,7 @@ export function behaviourService(deps: BehaviourDeps): Partial<ServiceImpl<typeo
       const maxSteps = req.maxSteps === 0 ? 5 : req.maxSteps;
       if (maxSteps < 2 || maxSteps > MAX_PATH_STEPS)
         throw invalid('max_steps', 'range', `must be between 2 and ${MAX_PATH_STEPS}`);
-      const { start, end } = range(req.startDate, req.endDate, deps.now(), 30);
+      const { start, end } = range(req.startDate, req.endDate, deps.now(), 30, settings.timeZone);
       const counter = createPathCounter({
         maxSteps,
         exclusions: req.exclusions,

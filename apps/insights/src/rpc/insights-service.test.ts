@@ -12,7 +12,7 @@ import {
 import { errorInterceptor } from '@broxiva/rpc';
 import { createLogger } from '@broxiva/telemetry';
 import { describe, expect, it } from 'vitest';
-import { createMetricsSeriesLoader } from '../adapters/metrics-series.js';
+import { createMetricsBreakdownLoader, createMetricsSeriesLoader } from '../adapters/metrics-series.js';
 import { buildApp } from '../app.js';
 
 const NOW = new Date('2024-03-15T10:30:00Z');
@@ -26,7 +26,17 @@ function ordersAt(t: number): number {
   return t === Date.parse('2024-03-15T06:00:00Z') ? Math.round(base * 0.3) : base;
 }
 
-function setup(settings: Partial<Parameters<typeof buildApp>[0]['settings']> = {}) {
+/** Orders of one segment: us keeps 15 % of the usual level (so the drop is all eu); devices split 60/40. */
+function segmentOrders(dimension: string, t: number): Record<string, number> {
+  if (dimension === 'region') {
+    const us = Math.round(ordersAt(t === Date.parse('2024-03-15T06:00:00Z') ? t - 24 * HOUR : t) * 0.15);
+    return { eu: ordersAt(t) - us, us };
+  }
+  if (dimension === 'device') return { mobile: 0.6 * ordersAt(t), desktop: 0.4 * ordersAt(t) };
+  return {};
+}
+
+function setup(settings: Partial<Parameters<typeof buildApp>[0]['settings']> = {}, breakdowns = false) {
   const queries: QueryMetricsRequest[] = [];
   // In-memory Metrics service standing in for the rollups: one row per hour with orders.
   const metricsTransport = createRouterTransport(({ service }) =>
@@ -36,15 +46,28 @@ function setup(settings: Partial<Parameters<typeof buildApp>[0]['settings']> = {
         const start = timestampDate(req.startDate!).getTime();
         const end = timestampDate(req.endDate!).getTime();
         const rows = [];
+        const dimension = req.dimensions[0];
         for (let t = start; t < end; t += HOUR) {
-          rows.push({ time: timestampFromDate(new Date(t)), values: { orders: ordersAt(t) } });
+          if (dimension === undefined) {
+            rows.push({ time: timestampFromDate(new Date(t)), values: { orders: ordersAt(t) } });
+            continue;
+          }
+          for (const [value, orders] of Object.entries(segmentOrders(dimension, t))) {
+            rows.push({
+              time: timestampFromDate(new Date(t)),
+              dimensions: { [dimension]: value },
+              values: { orders },
+            });
+          }
         }
         return create(QueryMetricsResponseSchema, { rows });
       },
     }),
   );
+  const metrics = createClient(MetricsService, metricsTransport);
   const app = buildApp({
-    loadSeries: createMetricsSeriesLoader(createClient(MetricsService, metricsTransport)),
+    loadSeries: createMetricsSeriesLoader(metrics),
+    ...(breakdowns ? { loadBreakdown: createMetricsBreakdownLoader(metrics) } : {}),
     now: () => NOW,
     settings: { forecasting: true, anomalyDetection: true, horizonDays: 2, sensitivity: 0.95, ...settings },
   });
@@ -73,7 +96,32 @@ describe('InsightsService over stored metrics (QueryMetrics)', () => {
     expect(timestampDate(a.time!).toISOString()).toBe('2024-03-15T06:00:00.000Z');
     expect(a.direction).toBe(AnomalyDirection.DROP);
     expect(a.value).toBe(ordersAt(Date.parse('2024-03-15T06:00:00Z')));
-    expect(a.explanation).toMatch(/^orders \d+ % below expected/);
+    expect(a.explanation).toMatch(/^orders fell \d+ % \(expected [\d.]+\)$/);
+    expect(a.contributors).toEqual([]);
+  });
+
+  it('DetectAnomalies explains a stored-metric anomaly by the dimension values that carry it', async () => {
+    const { client, queries } = setup({}, true);
+    const res = await client.detectAnomalies({
+      source: { case: 'metric', value: { metric: 'orders', filters: [] } },
+    });
+    expect(res.anomalies).toHaveLength(1);
+    const a = res.anomalies[0]!;
+    // The drop is all in eu (us keeps its usual 15 %): eu explains it entirely; devices split it 60/40.
+    expect(a.contributors.map((c) => [c.dimension, c.value])).toEqual([
+      ['region', 'eu'],
+      ['device', 'mobile'],
+      ['device', 'desktop'],
+    ]);
+    expect(a.contributors[0]!.share).toBeCloseTo(1, 1);
+    const at6 = Date.parse('2024-03-15T06:00:00Z');
+    expect(a.contributors[0]!.actual).toBe(ordersAt(at6) - Math.round(ordersAt(at6 - 24 * HOUR) * 0.15));
+    expect(a.explanation).toMatch(/^orders fell \d+ % \(expected [\d.]+\), \d+ % of the drop in region eu$/);
+    // One breakdown query per dimension, over the bucket and the same hour on the four days before.
+    const breakdowns = queries.filter((q) => q.dimensions.length > 0);
+    expect(breakdowns.map((q) => q.dimensions[0])).toEqual(['region', 'category', 'channel', 'device']);
+    expect(timestampDate(breakdowns[0]!.startDate!).toISOString()).toBe('2024-03-11T06:00:00.000Z');
+    expect(timestampDate(breakdowns[0]!.endDate!).toISOString()).toBe('2024-03-15T07:00:00.000Z');
   });
 
   it('Forecast of a stored metric defaults to FORECAST_HORIZON_DAYS in the granularity', async () => {

@@ -4,6 +4,7 @@ import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import {
   AccuracySchema,
   AnomalyDirection,
+  AnomalySchema,
   AnomalyMode,
   DetectAnomaliesResponseSchema,
   ForecastResponseSchema,
@@ -13,21 +14,27 @@ import {
 } from '@broxiva/contracts';
 import {
   analyzeTrend,
+  describeDeviation,
   detectAnomalies,
   detectAnomaliesCausal,
   forecast,
   HOURS_PER_BUCKET,
   InsufficientDataError,
   primaryPeriod,
+  type AnomalyPoint,
+  type Contribution,
   type Granularity,
 } from '@broxiva/insights-domain';
 import { ValidationError } from '@broxiva/rpc';
 import { addBuckets } from '../buckets.js';
-import type { LoadedSeries, SeriesLoader } from '../adapters/metrics-series.js';
+import type { BreakdownLoader, LoadedSeries, SeriesLoader } from '../adapters/metrics-series.js';
+import { explainBucket } from './anomaly-contributors.js';
 import { fromProtoGranularity, inlineToGrid, loadStored, MAX_POINTS } from './series-input.js';
 
 export interface InsightsServiceDeps {
   readonly loadSeries: SeriesLoader;
+  /** Stored-metric breakdowns that explain anomalies by dimension; without it anomalies have no contributors. */
+  readonly loadBreakdown?: BreakdownLoader;
   readonly now: () => Date;
   readonly settings: {
     readonly forecasting: boolean;
@@ -41,6 +48,8 @@ export interface InsightsServiceDeps {
 const FORECAST_HISTORY: Record<Granularity, number> = { hour: 24 * 7 * 8, day: 730, week: 156, month: 60 };
 /** Context before an anomaly window, so the cycle and noise level are known: four cycles. */
 const ANOMALY_CONTEXT: Record<Granularity, number> = { hour: 24 * 4, day: 28, week: 26, month: 24 };
+/** Anomalies of one request explained by dimension (the highest scores), to bound the breakdown queries. */
+const MAX_EXPLAINED = 5;
 
 function invalid(field: string, rule: string, description: string): ValidationError {
   return new ValidationError([{ field, rule, description }]);
@@ -160,21 +169,30 @@ export function insightsService(deps: InsightsServiceDeps): Partial<ServiceImpl<
           : detectAnomalies(series.values, { period, sensitivity }).anomalies,
       );
       const name = req.source.case === 'metric' ? req.source.value.metric : 'value';
+      const reported = found.filter((a) => a.index >= from);
+      const contributors = new Map<number, Contribution[]>();
+      if (req.source.case === 'metric' && deps.loadBreakdown !== undefined) {
+        const stored = req.source.value;
+        const explained = [...reported].sort((a, b) => b.score - a.score).slice(0, MAX_EXPLAINED);
+        for (const a of explained) {
+          contributors.set(
+            a.index,
+            await explainBucket(deps.loadBreakdown, {
+              metric: stored.metric,
+              filters: stored.filters,
+              granularity: g,
+              period,
+              bucket: addBuckets(series.start, g, a.index),
+            }),
+          );
+        }
+      }
       return create(DetectAnomaliesResponseSchema, {
         series: points(series, g, from),
-        method: causal ? 'causal-robust-holt-winters' : 'robust-seasonal-decomposition',
-        anomalies: found
-          .filter((a) => a.index >= from)
-          .map((a) => ({
-            time: timestampFromDate(addBuckets(series.start, g, a.index)),
-            value: a.value,
-            expected: a.expected,
-            lower: a.lower,
-            upper: a.upper,
-            score: a.score,
-            direction: a.direction === 'spike' ? AnomalyDirection.SPIKE : AnomalyDirection.DROP,
-            explanation: explain(name, a.value, a.expected),
-          })),
+        method: causal ? 'causal-robust-stream' : 'robust-seasonal-decomposition',
+        anomalies: reported.map((a) =>
+          anomalyMessage(name, series.start, g, a, contributors.get(a.index) ?? []),
+        ),
       });
     },
 
@@ -217,12 +235,29 @@ export function insightsService(deps: InsightsServiceDeps): Partial<ServiceImpl<
   };
 }
 
-/** One line a person can read: "orders 60 % below expected (120)". */
-function explain(name: string, value: number, expected: number): string {
-  const word = value >= expected ? 'above' : 'below';
-  if (expected === 0) return `${name} ${value} ${word} the expected 0`;
-  const pct = Math.round((Math.abs(value - expected) / Math.abs(expected)) * 100);
-  return `${name} ${pct} % ${word} expected (${round2(expected)})`;
+/** The contract's Anomaly for a detected point at `start` + index buckets. */
+export function anomalyMessage(
+  name: string,
+  start: Date,
+  g: Granularity,
+  a: AnomalyPoint,
+  contributors: readonly Contribution[],
+) {
+  return create(AnomalySchema, {
+    time: timestampFromDate(addBuckets(start, g, a.index)),
+    value: a.value,
+    expected: a.expected,
+    lower: a.lower,
+    upper: a.upper,
+    score: a.score,
+    direction: a.direction === 'spike' ? AnomalyDirection.SPIKE : AnomalyDirection.DROP,
+    explanation: describeDeviation(name, a.value, a.expected, contributors[0]),
+    contributors: contributors.map((c) => ({
+      dimension: c.dimension,
+      value: c.value,
+      share: c.share,
+      actual: c.actual,
+      expected: c.expected,
+    })),
+  });
 }
-
-const round2 = (v: number) => Math.round(v * 100) / 100;

@@ -1,4 +1,4 @@
-import { periodsBetween, periodStart, type PeriodUnit } from './periods.js';
+import { createPeriodIndexer, periodStart, type PeriodUnit } from './periods.js';
 
 /** One user's activity in one calendar period. */
 export interface PeriodActivity {
@@ -33,10 +33,12 @@ export interface CohortOptions {
   readonly end: number;
   /** At most this many periods per cohort (period 0 included); 0 or absent = up to `end`. */
   readonly periods?: number;
+  /** IANA time zone whose calendar draws the period boundaries (SHOP_TIMEZONE); default UTC. */
+  readonly timeZone?: string;
 }
 
 export interface CohortRow {
-  /** Start of the cohort's period (epoch ms, UTC). */
+  /** Start of the cohort's period (epoch ms): local midnight in the options' time zone. */
   readonly cohortStart: number;
   readonly dim: string;
   readonly size: number;
@@ -55,18 +57,20 @@ interface Acc {
 /** The cohort matrix: one row per (cohort period, breakdown value), earliest first, then by value. */
 export function buildCohorts(users: Iterable<CohortUser>, opts: CohortOptions): CohortRow[] {
   const groups = new Map<string, Acc & { cohortStart: number; dim: string; length: number }>();
-  const lastPeriodAt = opts.end - 1;
+  const tz = opts.timeZone ?? 'UTC';
+  const index = createPeriodIndexer(opts.unit, tz);
+  const lastPeriod = index(opts.end - 1);
   for (const u of users) {
     if (u.anchor < opts.start || u.anchor >= opts.end) continue;
-    const cohortStart = periodStart(u.anchor, opts.unit);
-    const key = `${cohortStart}\u0000${u.dim}`;
+    const cohortIndex = index(u.anchor);
+    const key = `${cohortIndex}\u0000${u.dim}`;
     let g = groups.get(key);
     if (g === undefined) {
-      let length = periodsBetween(cohortStart, lastPeriodAt, opts.unit) + 1;
+      let length = lastPeriod - cohortIndex + 1;
       if (opts.periods !== undefined && opts.periods > 0) length = Math.min(length, opts.periods);
       const zeros = () => new Array<number>(length).fill(0);
       g = {
-        cohortStart,
+        cohortStart: periodStart(u.anchor, opts.unit, tz),
         dim: u.dim,
         length,
         size: 0,
@@ -80,7 +84,7 @@ export function buildCohorts(users: Iterable<CohortUser>, opts: CohortOptions): 
     g.size++;
     const ordersIn = new Array<number>(g.length).fill(0);
     for (const a of u.activity) {
-      const k = periodsBetween(cohortStart, a.at, opts.unit);
+      const k = index(a.at) - cohortIndex;
       if (k < 0 || k >= g.length) continue;
       if (a.events > 0) g.active[k]!++;
       g.orders[k]! += a.orders;
@@ -114,4 +118,72 @@ function metricValues(g: Acc, metric: CohortMetric): number[] {
     case 'repeat_purchase_rate':
       return g.repeat.map((v) => v / g.size);
   }
+}
+
+/**
+ * Pre-aggregated cohort input, one row per (cohort period, breakdown value, activity period), as a
+ * database can compute it in one pass: `active` users of the cohort with events in the period, their
+ * `orders` and `revenue` there, and `newRepeaters`, those whose second order (counted from the cohort's
+ * period) falls in it. Rows of periods before the cohort's are not expected.
+ */
+export interface CohortCell {
+  /** Any instant inside the cohort's period (epoch ms). */
+  readonly cohortAt: number;
+  readonly dim: string;
+  /** Any instant inside the activity period (epoch ms). */
+  readonly at: number;
+  readonly active: number;
+  readonly orders: number;
+  readonly revenue: number;
+  readonly newRepeaters: number;
+}
+
+/**
+ * The same matrix as `buildCohorts`, from cells: the cohort's size is its activity in period 0 (every
+ * user is active in the period of their anchor event); repeat-purchase counts accumulate over periods.
+ * Cohorts are those whose period starts in [start, end) per the cells given (the caller filters anchors).
+ */
+export function cohortsFromCells(cells: Iterable<CohortCell>, opts: CohortOptions): CohortRow[] {
+  const tz = opts.timeZone ?? 'UTC';
+  const index = createPeriodIndexer(opts.unit, tz);
+  const lastPeriod = index(opts.end - 1);
+  const groups = new Map<string, Acc & { cohortStart: number; dim: string; length: number }>();
+  for (const c of cells) {
+    const cohortIndex = index(c.cohortAt);
+    const key = `${cohortIndex}\u0000${c.dim}`;
+    let g = groups.get(key);
+    if (g === undefined) {
+      let length = lastPeriod - cohortIndex + 1;
+      if (opts.periods !== undefined && opts.periods > 0) length = Math.min(length, opts.periods);
+      const zeros = () => new Array<number>(Math.max(0, length)).fill(0);
+      g = {
+        cohortStart: periodStart(c.cohortAt, opts.unit, tz),
+        dim: c.dim,
+        length,
+        size: 0,
+        active: zeros(),
+        orders: zeros(),
+        revenue: zeros(),
+        repeat: zeros(),
+      };
+      groups.set(key, g);
+    }
+    const k = index(c.at) - cohortIndex;
+    if (k === 0) g.size += c.active;
+    if (k < 0 || k >= g.length) continue;
+    g.active[k]! += c.active;
+    g.orders[k]! += c.orders;
+    g.revenue[k]! += c.revenue;
+    g.repeat[k]! += c.newRepeaters;
+  }
+  for (const g of groups.values()) for (let k = 1; k < g.length; k++) g.repeat[k]! += g.repeat[k - 1]!;
+  return [...groups.values()]
+    .filter((g) => g.size > 0)
+    .sort((a, b) => a.cohortStart - b.cohortStart || (a.dim < b.dim ? -1 : a.dim > b.dim ? 1 : 0))
+    .map((g) => ({
+      cohortStart: g.cohortStart,
+      dim: g.dim,
+      size: g.size,
+      values: metricValues(g, opts.metric),
+    }));
 }

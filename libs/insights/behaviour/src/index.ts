@@ -1,5 +1,7 @@
 export {
   buildCohorts,
+  cohortsFromCells,
+  type CohortCell,
   type CohortMetric,
   type CohortOptions,
   type CohortRow,
@@ -23,5 +25,34 @@ export {
   type UserFunnelResult,
 } from './funnel.js';
 export { sessionize, type JourneyEvent, type JourneySession } from './journey.js';
-export { periodsBetween, periodStart, type PeriodUnit } from './periods.js';
+export {
+  asShopDate,
+  createPeriodIndexer,
+  periodIndex,
+  periodsBetween,
+  periodStart,
+  type PeriodUnit,
+} from './periods.js';
 export { createPathCounter, userPath, type PathLink, type PathNode, type PathOptions } from './paths.js';
+export { brierScore, calibrationBins, rocAuc, type CalibrationBin } from './classification-metrics.js';
+export {
+  CONVERSION_FEATURES,
+  conversionFeatures,
+  explainConversion,
+  isHeldOut,
+  NotEnoughTrainingDataError,
+  trainConversionModel,
+  type ConversionExample,
+  type ConversionModel,
+  type ConversionTrainingOptions,
+  type FeatureContribution,
+  type UserActivity,
+} from './conversion-model.js';
+export {
+  contributions,
+  fitLogistic,
+  predictProbability,
+  rawCoefficients,
+  type LogisticModel,
+  type LogisticOptions,
+} from './logistic-regression.js';

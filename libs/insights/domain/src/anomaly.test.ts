@@ -64,4 +64,13 @@ describe('causal detection', () => {
     const cut = detectAnomaliesCausal(y.slice(0, 201), { period: 24, sensitivity: 0.95 });
     expect(cut.at(-1)).toEqual(found[0]);
   });
+
+  it('flags the start of a level drop once with a cooldown, never the warm-up', () => {
+    const y = hourly().map((v, t) => (t >= 250 ? v - 50 : v));
+    const found = detectAnomaliesCausal(y, { period: 24, sensitivity: 0.95, cooldown: 24 });
+    expect(found[0]).toMatchObject({ index: 250, direction: 'drop' });
+    expect(Math.abs(found[0]!.expected - hourly()[250]!)).toBeLessThan(10);
+    expect(found.filter((a) => a.index > 250 && a.index <= 274)).toEqual([]);
+    expect(found.every((a) => a.index >= 48)).toBe(true);
+  });
 });

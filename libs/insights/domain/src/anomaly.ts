@@ -1,5 +1,6 @@
 import { InsufficientDataError } from './errors.js';
 import { fillMissing } from './fill-missing.js';
+import { scoreStream } from './anomaly-stream.js';
 import { median, normalCdf, robustScale } from './stats.js';
 
 /** Fewest known points anomaly detection runs on. */
@@ -145,56 +146,38 @@ function floorScale(y: ArrayLike<number>): number {
 }
 
 export interface CausalOptions extends AnomalyOptions {
-  /** Buckets to learn from before scoring; default two cycles (at least 8). */
+  /** Points learnt from before any is judged; default two cycles (at least 30). */
   readonly warmup?: number;
-  /** After an alert, further alerts within this many buckets are not repeated; default 0. */
+  /** After an alert, this many further points are not judged (one alert per event); default 0. */
   readonly cooldown?: number;
 }
 
 /**
- * Causal (streaming) detection: each point is scored only from the points before it, with a robust
- * Holt–Winters-style state (level, per-phase seasonal, mean absolute residual) whose updates are
- * clipped at the threshold, so an outlier barely moves it while a lasting level shift is absorbed.
+ * Causal (streaming) detection: each point is judged only from the points before it, by `scoreStream`
+ * (robust baseline of the change from one cycle earlier, spikes and level shifts, per-series scale). A
+ * point is an anomaly when it is at least as unusual as the worst 0.2 % of the series' own past
+ * deviations (stream score ≥ 0.5) and beyond the sensitivity's threshold in robust σ.
  */
 export function detectAnomaliesCausal(values: ArrayLike<number>, o: CausalOptions): AnomalyPoint[] {
   countKnown(values);
-  const y = fillMissing(values);
-  const n = y.length;
-  const period = o.period > 1 && n >= 2 * o.period ? o.period : 1;
-  const warmup = Math.min(n, Math.max(8, o.warmup ?? 2 * period));
+  const n = values.length;
+  const period = o.period > 1 && n >= 3 * o.period ? o.period : 1;
+  const warmup = Math.max(30, o.warmup ?? 2 * period);
   const thr = thresholdFor(o.sensitivity);
-  const first = y.subarray(0, Math.max(1, Math.min(warmup, period > 1 ? 2 * period : warmup)));
-  let level = median(first);
-  const seasonal = new Float64Array(period);
-  if (period > 1) {
-    for (let k = 0; k < period; k++) {
-      const vals: number[] = [];
-      for (let i = k; i < first.length; i += period) vals.push(first[i]! - level);
-      seasonal[k] = vals.length > 0 ? median(vals) : 0;
-    }
-  }
-  const alpha = period > 1 ? 2 / (period + 1) : 0.1;
-  const gamma = 0.1;
-  let mad = Math.max(robustScale(first), floorScale(first)) / 1.25;
-  const floor = floorScale(y.subarray(0, warmup));
+  const cooldown = o.cooldown ?? 0;
+  const s = scoreStream(values, {
+    period,
+    warmup,
+    suppress: cooldown,
+    suppressFrom: warmup,
+    // The change from one cycle earlier already compares like with like; short series need no repeat check.
+    echo: 0,
+  });
   const out: AnomalyPoint[] = [];
-  let lastAlert = -Infinity;
   for (let i = 0; i < n; i++) {
-    const phase = i % period;
-    const expected = level + seasonal[phase]!;
-    const r = y[i]! - expected;
-    const scale = Math.max(1.25 * mad, floor);
-    if (i >= warmup && Number.isFinite(values[i]!)) {
-      const a = point(i, y[i]!, expected, scale, thr);
-      if (a !== undefined && i - lastAlert > (o.cooldown ?? 0)) {
-        out.push(a);
-        lastAlert = i;
-      }
-    }
-    const rc = Math.max(-thr * scale, Math.min(thr * scale, r));
-    level += alpha * rc;
-    if (period > 1) seasonal[phase] = seasonal[phase]! + gamma * (1 - alpha) * rc;
-    mad += 0.05 * (Math.min(Math.abs(r), thr * scale) - mad);
+    if (!(s.score[i]! >= 0.5)) continue;
+    const a = point(i, values[i]!, s.expected[i]!, s.scale[i]!, thr);
+    if (a !== undefined) out.push(a);
   }
   return out;
 }

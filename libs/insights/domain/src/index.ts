@@ -35,4 +35,20 @@ export {
   type CausalOptions,
   type Direction,
 } from './anomaly.js';
+export {
+  detectPeriod,
+  scoreStream,
+  STREAM_DEFAULTS,
+  type StreamOptions,
+  type StreamScores,
+} from './anomaly-stream.js';
+export {
+  attributeDeviation,
+  describeDeviation,
+  type AttributionOptions,
+  type Contribution,
+  type DimensionObservation,
+  type SegmentObservation,
+} from './attribution.js';
 export { analyzeTrend, mannKendall, MIN_TREND_POINTS, theilSen, type TrendResult } from './trends.js';
+export { prepareDecomposable, type PreparedDesign } from './decomposable.js';

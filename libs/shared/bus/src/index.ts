@@ -24,6 +24,7 @@ export {
 } from './publish.js';
 export { settle, type Outcome, type SettleContext, type Settlement } from './settle.js';
 export {
+  anomalyAlertSubject,
   BUS_NAMES,
   deadLetterSubject,
   eventSubject,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadLetterSubject, eventSubject, topology, TOPOLOGY } from './index.js';
+import { anomalyAlertSubject, deadLetterSubject, eventSubject, topology, TOPOLOGY } from './index.js';
 
 const NS_PER_MS = 1_000_000;
 
@@ -76,6 +76,10 @@ describe('topology', () => {
   it('builds subjects from single tokens only', () => {
     expect(eventSubject('add_to_cart')).toBe('analytics.events.add_to_cart');
     expect(deadLetterSubject('event-store')).toBe('analytics.dlq.event-store');
+    expect(anomalyAlertSubject('orders')).toBe('analytics.alerts.anomaly.orders');
+    expect(anomalyAlertSubject('orders', topology({ prefix: 't1' }))).toBe(
+      't1.analytics.alerts.anomaly.orders',
+    );
     expect(() => eventSubject('a.b')).toThrow('event type must be one subject token');
     expect(() => eventSubject('>')).toThrow(RangeError);
     expect(() => eventSubject('')).toThrow(RangeError);

@@ -6,7 +6,11 @@ import { nanos } from '@nats-io/transport-node';
 /** Base names; `topology({ prefix })` derives an isolated copy of all of them. */
 export const BUS_NAMES = {
   streams: { events: 'EVENTS', deadLetters: 'DEAD_LETTERS' },
-  subjects: { events: 'analytics.events', deadLetters: 'analytics.dlq' },
+  subjects: {
+    events: 'analytics.events',
+    deadLetters: 'analytics.dlq',
+    anomalyAlerts: 'analytics.alerts.anomaly',
+  },
   consumers: { eventStore: 'event-store', realtime: 'realtime' },
 } as const;
 
@@ -68,8 +72,17 @@ export interface ConsumerSpec {
 }
 
 export interface Topology {
-  /** Subject roots, without the trailing token. */
-  readonly subjects: { readonly events: string; readonly deadLetters: string };
+  /**
+   * Subject roots, without the trailing token. `anomalyAlerts` is plain core NATS (no stream): alerts are
+   * live notifications for whoever is watching (Insights' WatchAlerts, Realtime, the gateway); the Insights
+   * app de-duplicates them in Redis before publishing, and a watcher that was down reads the anomaly from
+   * DetectAnomalies rather than from a replay.
+   */
+  readonly subjects: {
+    readonly events: string;
+    readonly deadLetters: string;
+    readonly anomalyAlerts: string;
+  };
   readonly streams: { readonly events: StreamSpec; readonly deadLetters: StreamSpec };
   readonly consumers: { readonly eventStore: ConsumerSpec; readonly realtime: ConsumerSpec };
 }
@@ -86,6 +99,7 @@ export function topology(options: TopologyOptions = {}): Topology {
   const subjects = {
     events: subject(BUS_NAMES.subjects.events),
     deadLetters: subject(BUS_NAMES.subjects.deadLetters),
+    anomalyAlerts: subject(BUS_NAMES.subjects.anomalyAlerts),
   };
   const stream = (base: string, description: string, root: string, maxAgeMs: number, maxBytes: number) => ({
     name: name(base),
@@ -156,3 +170,7 @@ export const eventSubject = (eventType: string, topo: Topology = TOPOLOGY): stri
 /** `analytics.dlq.<consumer>`: where a consumer's dead letters go. */
 export const deadLetterSubject = (consumerName: string, topo: Topology = TOPOLOGY): string =>
   `${topo.subjects.deadLetters}.${token('consumer name', consumerName)}`;
+
+/** `analytics.alerts.anomaly.<metric>`: where an anomaly alert on a metric is published (core NATS). */
+export const anomalyAlertSubject = (metric: string, topo: Topology = TOPOLOGY): string =>
+  `${topo.subjects.anomalyAlerts}.${token('metric name', metric)}`;

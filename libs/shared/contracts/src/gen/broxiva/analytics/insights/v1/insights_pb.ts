@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file broxiva/analytics/insights/v1/insights.proto.
  */
 export const file_broxiva_analytics_insights_v1_insights: GenFile = /*@__PURE__*/
-  fileDesc("Cixicm94aXZhL2FuYWx5dGljcy9pbnNpZ2h0cy92MS9pbnNpZ2h0cy5wcm90bxIdYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEiVAoMU3RvcmVkTWV0cmljEg4KBm1ldHJpYxgBIAEoCRI0CgdmaWx0ZXJzGAIgAygLMiMuYnJveGl2YS5hbmFseXRpY3MuY29tbW9uLnYxLkZpbHRlciJCCgxJbmxpbmVTZXJpZXMSMgoGcG9pbnRzGAEgAygLMiIuYnJveGl2YS5hbmFseXRpY3MuY29tbW9uLnYxLlBvaW50IoECCg9Gb3JlY2FzdFJlcXVlc3QSPQoGbWV0cmljGAEgASgLMisuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuU3RvcmVkTWV0cmljSAASPQoGc2VyaWVzGAIgASgLMisuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuSW5saW5lU2VyaWVzSAASPQoLZ3JhbnVsYXJpdHkYAyABKA4yKC5icm94aXZhLmFuYWx5dGljcy5jb21tb24udjEuR3JhbnVsYXJpdHkSDwoHaG9yaXpvbhgEIAEoBRIWCg5pbnRlcnZhbF9sZXZlbBgFIAEoAUIICgZzb3VyY2UiZgoNRm9yZWNhc3RQb2ludBIoCgR0aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgV2YWx1ZRgCIAEoARINCgVsb3dlchgDIAEoARINCgV1cHBlchgEIAEoASJaCghBY2N1cmFjeRIMCgRtYXNlGAEgASgBEg0KBXNtYXBlGAIgASgBEhkKEWludGVydmFsX2NvdmVyYWdlGAMgASgBEhYKDmJhY2t0ZXN0X2ZvbGRzGAQgASgFIukBChBGb3JlY2FzdFJlc3BvbnNlEjMKB2hpc3RvcnkYASADKAsyIi5icm94aXZhLmFuYWx5dGljcy5jb21tb24udjEuUG9pbnQSPgoIZm9yZWNhc3QYAiADKAsyLC5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5Gb3JlY2FzdFBvaW50Eg0KBW1vZGVsGAMgASgJEjkKCGFjY3VyYWN5GAQgASgLMicuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuQWNjdXJhY3kSFgoOaW50ZXJ2YWxfbGV2ZWwYBSABKAEixgIKFkRldGVjdEFub21hbGllc1JlcXVlc3QSPQoGbWV0cmljGAEgASgLMisuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuU3RvcmVkTWV0cmljSAASPQoGc2VyaWVzGAIgASgLMisuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuSW5saW5lU2VyaWVzSAASPQoLZ3JhbnVsYXJpdHkYAyABKA4yKC5icm94aXZhLmFuYWx5dGljcy5jb21tb24udjEuR3JhbnVsYXJpdHkSFgoObG9va2JhY2tfaG91cnMYBCABKAUSEwoLc2Vuc2l0aXZpdHkYBSABKAESOAoEbW9kZRgGIAEoDjIqLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkFub21hbHlNb2RlQggKBnNvdXJjZSI+CgtDb250cmlidXRvchIRCglkaW1lbnNpb24YASABKAkSDQoFdmFsdWUYAiABKAkSDQoFc2hhcmUYAyABKAEinAIKB0Fub21hbHkSKAoEdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFdmFsdWUYAiABKAESEAoIZXhwZWN0ZWQYAyABKAESDQoFbG93ZXIYBCABKAESDQoFdXBwZXIYBSABKAESDQoFc2NvcmUYBiABKAESQgoJZGlyZWN0aW9uGAcgASgOMi8uYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuQW5vbWFseURpcmVjdGlvbhITCgtleHBsYW5hdGlvbhgIIAEoCRJACgxjb250cmlidXRvcnMYCSADKAsyKi5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5Db250cmlidXRvciKYAQoXRGV0ZWN0QW5vbWFsaWVzUmVzcG9uc2USMgoGc2VyaWVzGAEgAygLMiIuYnJveGl2YS5hbmFseXRpY3MuY29tbW9uLnYxLlBvaW50EjkKCWFub21hbGllcxgCIAMoCzImLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkFub21hbHkSDgoGbWV0aG9kGAMgASgJIvUBChBHZXRUcmVuZHNSZXF1ZXN0Eg4KBm1ldHJpYxgBIAEoCRIuCgpzdGFydF9kYXRlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRfZGF0ZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASPQoLZ3JhbnVsYXJpdHkYBCABKA4yKC5icm94aXZhLmFuYWx5dGljcy5jb21tb24udjEuR3JhbnVsYXJpdHkSNAoHZmlsdGVycxgFIAMoCzIjLmJyb3hpdmEuYW5hbHl0aWNzLmNvbW1vbi52MS5GaWx0ZXIiTQoLQ2hhbmdlcG9pbnQSKAoEdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMc2xvcGVfY2hhbmdlGAIgASgBIqsDChFHZXRUcmVuZHNSZXNwb25zZRIOCgZtZXRyaWMYASABKAkSMgoGc2VyaWVzGAIgAygLMiIuYnJveGl2YS5hbmFseXRpY3MuY29tbW9uLnYxLlBvaW50EjEKBXRyZW5kGAMgAygLMiIuYnJveGl2YS5hbmFseXRpY3MuY29tbW9uLnYxLlBvaW50EhEKCWRpcmVjdGlvbhgEIAEoCRINCgVzbG9wZRgFIAEoARIWCg5jaGFuZ2VfcGVyY2VudBgGIAEoARJACgxjaGFuZ2Vwb2ludHMYByADKAsyKi5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5DaGFuZ2Vwb2ludBJnChRzZWFzb25hbGl0eV9zdHJlbmd0aBgIIAMoCzJJLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkdldFRyZW5kc1Jlc3BvbnNlLlNlYXNvbmFsaXR5U3RyZW5ndGhFbnRyeRo6ChhTZWFzb25hbGl0eVN0cmVuZ3RoRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgBOgI4ASKWAgoVQW5hbHl6ZUNvaG9ydHNSZXF1ZXN0Ei4KCnN0YXJ0X2RhdGUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF9kYXRlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI+Cgtjb2hvcnRfdHlwZRgDIAEoDjIpLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkNvaG9ydFR5cGUSOwoGbWV0cmljGAQgASgOMisuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuQ29ob3J0TWV0cmljEhEKCWJyZWFrZG93bhgFIAEoCRIPCgdwZXJpb2RzGAYgASgFInEKBkNvaG9ydBIwCgxjb2hvcnRfc3RhcnQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhcKD2JyZWFrZG93bl92YWx1ZRgCIAEoCRIMCgRzaXplGAMgASgDEg4KBnZhbHVlcxgEIAMoASLNAQoWQW5hbHl6ZUNvaG9ydHNSZXNwb25zZRI+Cgtjb2hvcnRfdHlwZRgBIAEoDjIpLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkNvaG9ydFR5cGUSOwoGbWV0cmljGAIgASgOMisuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuQ29ob3J0TWV0cmljEjYKB2NvaG9ydHMYAyADKAsyJS5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5Db2hvcnQiMgoOUHJvcGVydHlGaWx0ZXISEAoIcHJvcGVydHkYASABKAkSDgoGdmFsdWVzGAIgAygJIoYBCgpGdW5uZWxTdGVwEgwKBG5hbWUYASABKAkSEgoKZXZlbnRfdHlwZRgCIAEoCRI+CgdmaWx0ZXJzGAMgAygLMi0uYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuUHJvcGVydHlGaWx0ZXISFgoOd2l0aGluX3NlY29uZHMYBCABKAMixgIKFEFuYWx5emVGdW5uZWxSZXF1ZXN0EhMKC2Z1bm5lbF9uYW1lGAEgASgJEjgKBXN0ZXBzGAIgAygLMikuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuRnVubmVsU3RlcBIuCgpzdGFydF9kYXRlGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRfZGF0ZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNwoEbW9kZRgFIAEoDjIpLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkZ1bm5lbE1vZGUSIQoZY29udmVyc2lvbl93aW5kb3dfc2Vjb25kcxgGIAEoAxISCgpleGNsdXNpb25zGAcgAygJEhEKCWJyZWFrZG93bhgIIAEoCSKiAQoQRnVubmVsU3RlcFJlc3VsdBIMCgRuYW1lGAEgASgJEg0KBWNvdW50GAIgASgDEhcKD2NvbnZlcnNpb25fcmF0ZRgDIAEoARIVCg1kcm9wX29mZl9yYXRlGAQgASgBEiEKGW1lZGlhbl9zZWNvbmRzX3RvX2NvbnZlcnQYBSABKAESHgoWcDkwX3NlY29uZHNfdG9fY29udmVydBgGIAEoASJgCg9GdW5uZWxCcmVha2Rvd24SDQoFdmFsdWUYASABKAkSPgoFc3RlcHMYAiADKAsyLy5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5GdW5uZWxTdGVwUmVzdWx0ItEBChVBbmFseXplRnVubmVsUmVzcG9uc2USEwoLZnVubmVsX25hbWUYASABKAkSPgoFc3RlcHMYAiADKAsyLy5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5GdW5uZWxTdGVwUmVzdWx0EkIKCmJyZWFrZG93bnMYAyADKAsyLi5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5GdW5uZWxCcmVha2Rvd24SHwoXb3ZlcmFsbF9jb252ZXJzaW9uX3JhdGUYBCABKAEihgEKFUdldFVzZXJKb3VybmV5UmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEi4KCnN0YXJ0X2RhdGUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF9kYXRlGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKfAQoKVG91Y2hwb2ludBIoCgR0aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpldmVudF90eXBlGAIgASgJEhAKCGV2ZW50X2lkGAMgASgJEgwKBHBhZ2UYBCABKAkSEgoKcHJvZHVjdF9pZBgFIAEoCRIQCghvcmRlcl9pZBgGIAEoCRINCgV2YWx1ZRgHIAEoASLJAQoOSm91cm5leVNlc3Npb24SEgoKc2Vzc2lvbl9pZBgBIAEoCRIpCgVzdGFydBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoDZW5kGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdjaGFubmVsGAQgASgJEj4KC3RvdWNocG9pbnRzGAUgAygLMikuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuVG91Y2hwb2ludCJlCg9FbmdhZ2VtZW50U2NvcmUSDQoFc2NvcmUYASABKAESDwoHcmVjZW5jeRgCIAEoARIRCglmcmVxdWVuY3kYAyABKAESDQoFZGVwdGgYBCABKAESEAoIbW9uZXRhcnkYBSABKAEizgEKFkdldFVzZXJKb3VybmV5UmVzcG9uc2USDwoHdXNlcl9pZBgBIAEoCRI/CghzZXNzaW9ucxgCIAMoCzItLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkpvdXJuZXlTZXNzaW9uEkIKCmVuZ2FnZW1lbnQYAyABKAsyLi5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5FbmdhZ2VtZW50U2NvcmUSHgoWY29udmVyc2lvbl9wcm9iYWJpbGl0eRgEIAEoASLFAQoWR2V0Sm91cm5leVBhdGhzUmVxdWVzdBITCgtzdGFydF9ldmVudBgBIAEoCRIRCgllbmRfZXZlbnQYAiABKAkSLgoKc3RhcnRfZGF0ZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX2RhdGUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCW1heF9zdGVwcxgFIAEoBRISCgpleGNsdXNpb25zGAYgAygJIjIKCFBhdGhOb2RlEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSDAoEc3RlcBgDIAEoBSI5CghQYXRoTGluaxIOCgZzb3VyY2UYASABKAkSDgoGdGFyZ2V0GAIgASgJEg0KBXZhbHVlGAMgASgDIokBChdHZXRKb3VybmV5UGF0aHNSZXNwb25zZRI2CgVub2RlcxgBIAMoCzInLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLlBhdGhOb2RlEjYKBWxpbmtzGAIgAygLMicuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuUGF0aExpbmsqXAoLQW5vbWFseU1vZGUSHAoYQU5PTUFMWV9NT0RFX1VOU1BFQ0lGSUVEEAASFgoSQU5PTUFMWV9NT0RFX0JBVENIEAESFwoTQU5PTUFMWV9NT0RFX0NBVVNBTBACKm4KEEFub21hbHlEaXJlY3Rpb24SIQodQU5PTUFMWV9ESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIbChdBTk9NQUxZX0RJUkVDVElPTl9TUElLRRABEhoKFkFOT01BTFlfRElSRUNUSU9OX0RST1AQAir+AQoKQ29ob3J0VHlwZRIbChdDT0hPUlRfVFlQRV9VTlNQRUNJRklFRBAAEh8KG0NPSE9SVF9UWVBFX0FDUVVJU0lUSU9OX0RBWRABEiAKHENPSE9SVF9UWVBFX0FDUVVJU0lUSU9OX1dFRUsQAhIhCh1DT0hPUlRfVFlQRV9BQ1FVSVNJVElPTl9NT05USBADEiIKHkNPSE9SVF9UWVBFX0ZJUlNUX1BVUkNIQVNFX0RBWRAEEiMKH0NPSE9SVF9UWVBFX0ZJUlNUX1BVUkNIQVNFX1dFRUsQBRIkCiBDT0hPUlRfVFlQRV9GSVJTVF9QVVJDSEFTRV9NT05USBAGKrABCgxDb2hvcnRNZXRyaWMSHQoZQ09IT1JUX01FVFJJQ19VTlNQRUNJRklFRBAAEhsKF0NPSE9SVF9NRVRSSUNfUkVURU5USU9OEAESIgoeQ09IT1JUX01FVFJJQ19SRVZFTlVFX1BFUl9VU0VSEAISGAoUQ09IT1JUX01FVFJJQ19PUkRFUlMQAxImCiJDT0hPUlRfTUVUUklDX1JFUEVBVF9QVVJDSEFTRV9SQVRFEAQqdQoKRnVubmVsTW9kZRIbChdGVU5ORUxfTU9ERV9VTlNQRUNJRklFRBAAEhcKE0ZVTk5FTF9NT0RFX09SREVSRUQQARIWChJGVU5ORUxfTU9ERV9TVFJJQ1QQAhIZChVGVU5ORUxfTU9ERV9BTllfT1JERVIQAzKTBwoPSW5zaWdodHNTZXJ2aWNlEnAKCEZvcmVjYXN0Ei4uYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuRm9yZWNhc3RSZXF1ZXN0Gi8uYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuRm9yZWNhc3RSZXNwb25zZSIDkAIBEoUBCg9EZXRlY3RBbm9tYWxpZXMSNS5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5EZXRlY3RBbm9tYWxpZXNSZXF1ZXN0GjYuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuRGV0ZWN0QW5vbWFsaWVzUmVzcG9uc2UiA5ACARJzCglHZXRUcmVuZHMSLy5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5HZXRUcmVuZHNSZXF1ZXN0GjAuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuR2V0VHJlbmRzUmVzcG9uc2UiA5ACARKCAQoOQW5hbHl6ZUNvaG9ydHMSNC5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5BbmFseXplQ29ob3J0c1JlcXVlc3QaNS5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5BbmFseXplQ29ob3J0c1Jlc3BvbnNlIgOQAgESfwoNQW5hbHl6ZUZ1bm5lbBIzLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkFuYWx5emVGdW5uZWxSZXF1ZXN0GjQuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuQW5hbHl6ZUZ1bm5lbFJlc3BvbnNlIgOQAgESggEKDkdldFVzZXJKb3VybmV5EjQuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuR2V0VXNlckpvdXJuZXlSZXF1ZXN0GjUuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuR2V0VXNlckpvdXJuZXlSZXNwb25zZSIDkAIBEoUBCg9HZXRKb3VybmV5UGF0aHMSNS5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5HZXRKb3VybmV5UGF0aHNSZXF1ZXN0GjYuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuR2V0Sm91cm5leVBhdGhzUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_broxiva_analytics_common_v1_series, file_google_protobuf_timestamp]);
+  fileDesc("Cixicm94aXZhL2FuYWx5dGljcy9pbnNpZ2h0cy92MS9pbnNpZ2h0cy5wcm90bxIdYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEiVAoMU3RvcmVkTWV0cmljEg4KBm1ldHJpYxgBIAEoCRI0CgdmaWx0ZXJzGAIgAygLMiMuYnJveGl2YS5hbmFseXRpY3MuY29tbW9uLnYxLkZpbHRlciJCCgxJbmxpbmVTZXJpZXMSMgoGcG9pbnRzGAEgAygLMiIuYnJveGl2YS5hbmFseXRpY3MuY29tbW9uLnYxLlBvaW50IoECCg9Gb3JlY2FzdFJlcXVlc3QSPQoGbWV0cmljGAEgASgLMisuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuU3RvcmVkTWV0cmljSAASPQoGc2VyaWVzGAIgASgLMisuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuSW5saW5lU2VyaWVzSAASPQoLZ3JhbnVsYXJpdHkYAyABKA4yKC5icm94aXZhLmFuYWx5dGljcy5jb21tb24udjEuR3JhbnVsYXJpdHkSDwoHaG9yaXpvbhgEIAEoBRIWCg5pbnRlcnZhbF9sZXZlbBgFIAEoAUIICgZzb3VyY2UiZgoNRm9yZWNhc3RQb2ludBIoCgR0aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgV2YWx1ZRgCIAEoARINCgVsb3dlchgDIAEoARINCgV1cHBlchgEIAEoASJaCghBY2N1cmFjeRIMCgRtYXNlGAEgASgBEg0KBXNtYXBlGAIgASgBEhkKEWludGVydmFsX2NvdmVyYWdlGAMgASgBEhYKDmJhY2t0ZXN0X2ZvbGRzGAQgASgFIukBChBGb3JlY2FzdFJlc3BvbnNlEjMKB2hpc3RvcnkYASADKAsyIi5icm94aXZhLmFuYWx5dGljcy5jb21tb24udjEuUG9pbnQSPgoIZm9yZWNhc3QYAiADKAsyLC5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5Gb3JlY2FzdFBvaW50Eg0KBW1vZGVsGAMgASgJEjkKCGFjY3VyYWN5GAQgASgLMicuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuQWNjdXJhY3kSFgoOaW50ZXJ2YWxfbGV2ZWwYBSABKAEixgIKFkRldGVjdEFub21hbGllc1JlcXVlc3QSPQoGbWV0cmljGAEgASgLMisuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuU3RvcmVkTWV0cmljSAASPQoGc2VyaWVzGAIgASgLMisuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuSW5saW5lU2VyaWVzSAASPQoLZ3JhbnVsYXJpdHkYAyABKA4yKC5icm94aXZhLmFuYWx5dGljcy5jb21tb24udjEuR3JhbnVsYXJpdHkSFgoObG9va2JhY2tfaG91cnMYBCABKAUSEwoLc2Vuc2l0aXZpdHkYBSABKAESOAoEbW9kZRgGIAEoDjIqLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkFub21hbHlNb2RlQggKBnNvdXJjZSJgCgtDb250cmlidXRvchIRCglkaW1lbnNpb24YASABKAkSDQoFdmFsdWUYAiABKAkSDQoFc2hhcmUYAyABKAESDgoGYWN0dWFsGAQgASgBEhAKCGV4cGVjdGVkGAUgASgBIpwCCgdBbm9tYWx5EigKBHRpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBXZhbHVlGAIgASgBEhAKCGV4cGVjdGVkGAMgASgBEg0KBWxvd2VyGAQgASgBEg0KBXVwcGVyGAUgASgBEg0KBXNjb3JlGAYgASgBEkIKCWRpcmVjdGlvbhgHIAEoDjIvLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkFub21hbHlEaXJlY3Rpb24SEwoLZXhwbGFuYXRpb24YCCABKAkSQAoMY29udHJpYnV0b3JzGAkgAygLMiouYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuQ29udHJpYnV0b3IimAEKF0RldGVjdEFub21hbGllc1Jlc3BvbnNlEjIKBnNlcmllcxgBIAMoCzIiLmJyb3hpdmEuYW5hbHl0aWNzLmNvbW1vbi52MS5Qb2ludBI5Cglhbm9tYWxpZXMYAiADKAsyJi5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5Bbm9tYWx5Eg4KBm1ldGhvZBgDIAEoCSIlChJXYXRjaEFsZXJ0c1JlcXVlc3QSDwoHbWV0cmljcxgBIAMoCSJRChNXYXRjaEFsZXJ0c1Jlc3BvbnNlEjoKBWFsZXJ0GAEgASgLMisuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuQW5vbWFseUFsZXJ0ItMBCgxBbm9tYWx5QWxlcnQSCgoCaWQYASABKAkSDgoGbWV0cmljGAIgASgJEj0KC2dyYW51bGFyaXR5GAMgASgOMiguYnJveGl2YS5hbmFseXRpY3MuY29tbW9uLnYxLkdyYW51bGFyaXR5EjcKB2Fub21hbHkYBCABKAsyJi5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5Bbm9tYWx5Ei8KC2RldGVjdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCL1AQoQR2V0VHJlbmRzUmVxdWVzdBIOCgZtZXRyaWMYASABKAkSLgoKc3RhcnRfZGF0ZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX2RhdGUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEj0KC2dyYW51bGFyaXR5GAQgASgOMiguYnJveGl2YS5hbmFseXRpY3MuY29tbW9uLnYxLkdyYW51bGFyaXR5EjQKB2ZpbHRlcnMYBSADKAsyIy5icm94aXZhLmFuYWx5dGljcy5jb21tb24udjEuRmlsdGVyIk0KC0NoYW5nZXBvaW50EigKBHRpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHNsb3BlX2NoYW5nZRgCIAEoASKrAwoRR2V0VHJlbmRzUmVzcG9uc2USDgoGbWV0cmljGAEgASgJEjIKBnNlcmllcxgCIAMoCzIiLmJyb3hpdmEuYW5hbHl0aWNzLmNvbW1vbi52MS5Qb2ludBIxCgV0cmVuZBgDIAMoCzIiLmJyb3hpdmEuYW5hbHl0aWNzLmNvbW1vbi52MS5Qb2ludBIRCglkaXJlY3Rpb24YBCABKAkSDQoFc2xvcGUYBSABKAESFgoOY2hhbmdlX3BlcmNlbnQYBiABKAESQAoMY2hhbmdlcG9pbnRzGAcgAygLMiouYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuQ2hhbmdlcG9pbnQSZwoUc2Vhc29uYWxpdHlfc3RyZW5ndGgYCCADKAsySS5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5HZXRUcmVuZHNSZXNwb25zZS5TZWFzb25hbGl0eVN0cmVuZ3RoRW50cnkaOgoYU2Vhc29uYWxpdHlTdHJlbmd0aEVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAToCOAEilgIKFUFuYWx5emVDb2hvcnRzUmVxdWVzdBIuCgpzdGFydF9kYXRlGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRfZGF0ZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASPgoLY29ob3J0X3R5cGUYAyABKA4yKS5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5Db2hvcnRUeXBlEjsKBm1ldHJpYxgEIAEoDjIrLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkNvaG9ydE1ldHJpYxIRCglicmVha2Rvd24YBSABKAkSDwoHcGVyaW9kcxgGIAEoBSJxCgZDb2hvcnQSMAoMY29ob3J0X3N0YXJ0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIXCg9icmVha2Rvd25fdmFsdWUYAiABKAkSDAoEc2l6ZRgDIAEoAxIOCgZ2YWx1ZXMYBCADKAEizQEKFkFuYWx5emVDb2hvcnRzUmVzcG9uc2USPgoLY29ob3J0X3R5cGUYASABKA4yKS5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5Db2hvcnRUeXBlEjsKBm1ldHJpYxgCIAEoDjIrLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkNvaG9ydE1ldHJpYxI2Cgdjb2hvcnRzGAMgAygLMiUuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuQ29ob3J0IjIKDlByb3BlcnR5RmlsdGVyEhAKCHByb3BlcnR5GAEgASgJEg4KBnZhbHVlcxgCIAMoCSKGAQoKRnVubmVsU3RlcBIMCgRuYW1lGAEgASgJEhIKCmV2ZW50X3R5cGUYAiABKAkSPgoHZmlsdGVycxgDIAMoCzItLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLlByb3BlcnR5RmlsdGVyEhYKDndpdGhpbl9zZWNvbmRzGAQgASgDIsYCChRBbmFseXplRnVubmVsUmVxdWVzdBITCgtmdW5uZWxfbmFtZRgBIAEoCRI4CgVzdGVwcxgCIAMoCzIpLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkZ1bm5lbFN0ZXASLgoKc3RhcnRfZGF0ZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX2RhdGUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjcKBG1vZGUYBSABKA4yKS5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5GdW5uZWxNb2RlEiEKGWNvbnZlcnNpb25fd2luZG93X3NlY29uZHMYBiABKAMSEgoKZXhjbHVzaW9ucxgHIAMoCRIRCglicmVha2Rvd24YCCABKAkiogEKEEZ1bm5lbFN0ZXBSZXN1bHQSDAoEbmFtZRgBIAEoCRINCgVjb3VudBgCIAEoAxIXCg9jb252ZXJzaW9uX3JhdGUYAyABKAESFQoNZHJvcF9vZmZfcmF0ZRgEIAEoARIhChltZWRpYW5fc2Vjb25kc190b19jb252ZXJ0GAUgASgBEh4KFnA5MF9zZWNvbmRzX3RvX2NvbnZlcnQYBiABKAEiYAoPRnVubmVsQnJlYWtkb3duEg0KBXZhbHVlGAEgASgJEj4KBXN0ZXBzGAIgAygLMi8uYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuRnVubmVsU3RlcFJlc3VsdCLRAQoVQW5hbHl6ZUZ1bm5lbFJlc3BvbnNlEhMKC2Z1bm5lbF9uYW1lGAEgASgJEj4KBXN0ZXBzGAIgAygLMi8uYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuRnVubmVsU3RlcFJlc3VsdBJCCgpicmVha2Rvd25zGAMgAygLMi4uYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuRnVubmVsQnJlYWtkb3duEh8KF292ZXJhbGxfY29udmVyc2lvbl9yYXRlGAQgASgBIqcBChVHZXRVc2VySm91cm5leVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIuCgpzdGFydF9kYXRlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRfZGF0ZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHwoXY29udmVyc2lvbl9ob3Jpem9uX2RheXMYBCABKAUinwEKClRvdWNocG9pbnQSKAoEdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKZXZlbnRfdHlwZRgCIAEoCRIQCghldmVudF9pZBgDIAEoCRIMCgRwYWdlGAQgASgJEhIKCnByb2R1Y3RfaWQYBSABKAkSEAoIb3JkZXJfaWQYBiABKAkSDQoFdmFsdWUYByABKAEiyQEKDkpvdXJuZXlTZXNzaW9uEhIKCnNlc3Npb25faWQYASABKAkSKQoFc3RhcnQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2VuZBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHY2hhbm5lbBgEIAEoCRI+Cgt0b3VjaHBvaW50cxgFIAMoCzIpLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLlRvdWNocG9pbnQiZQoPRW5nYWdlbWVudFNjb3JlEg0KBXNjb3JlGAEgASgBEg8KB3JlY2VuY3kYAiABKAESEQoJZnJlcXVlbmN5GAMgASgBEg0KBWRlcHRoGAQgASgBEhAKCG1vbmV0YXJ5GAUgASgBIr4CChZHZXRVc2VySm91cm5leVJlc3BvbnNlEg8KB3VzZXJfaWQYASABKAkSPwoIc2Vzc2lvbnMYAiADKAsyLS5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5Kb3VybmV5U2Vzc2lvbhJCCgplbmdhZ2VtZW50GAMgASgLMi4uYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuRW5nYWdlbWVudFNjb3JlEh4KFmNvbnZlcnNpb25fcHJvYmFiaWxpdHkYBCABKAESRwoKY29udmVyc2lvbhgFIAEoCzIzLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkNvbnZlcnNpb25QcmVkaWN0aW9uEiUKHWNvbnZlcnNpb25fdW5hdmFpbGFibGVfcmVhc29uGAYgASgJIksKE0ZlYXR1cmVDb250cmlidXRpb24SDwoHZmVhdHVyZRgBIAEoCRINCgV2YWx1ZRgCIAEoARIUCgxjb250cmlidXRpb24YAyABKAEiwAEKFENvbnZlcnNpb25QcmVkaWN0aW9uEhMKC3Byb2JhYmlsaXR5GAEgASgBEk0KEXRvcF9jb250cmlidXRpb25zGAIgAygLMjIuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuRmVhdHVyZUNvbnRyaWJ1dGlvbhJECgVtb2RlbBgDIAEoCzI1LmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkNvbnZlcnNpb25Nb2RlbFN1bW1hcnkibAoOQ2FsaWJyYXRpb25CaW4SDQoFbG93ZXIYASABKAESDQoFdXBwZXIYAiABKAESDQoFY291bnQYAyABKAMSFgoObWVhbl9wcmVkaWN0ZWQYBCABKAESFQoNb2JzZXJ2ZWRfcmF0ZRgFIAEoASLjAgoWQ29udmVyc2lvbk1vZGVsU3VtbWFyeRIUCgxob3Jpem9uX2RheXMYASABKAUSKgoGY3V0b2ZmGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp0cmFpbmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1sb29rYmFja19kYXlzGAQgASgFEhYKDnRyYWluaW5nX3VzZXJzGAUgASgDEhYKDmhlbGRfb3V0X3VzZXJzGAYgASgDEh4KFnRyYWluaW5nX3Bvc2l0aXZlX3JhdGUYByABKAESFAoMaGVsZF9vdXRfYXVjGAggASgBEhYKDmhlbGRfb3V0X2JyaWVyGAkgASgBEkIKC2NhbGlicmF0aW9uGAogAygLMi0uYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuQ2FsaWJyYXRpb25CaW4iMQoZR2V0Q29udmVyc2lvbk1vZGVsUmVxdWVzdBIUCgxob3Jpem9uX2RheXMYASABKAUicQoVQ29udmVyc2lvbkNvZWZmaWNpZW50Eg8KB2ZlYXR1cmUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSEwoLY29lZmZpY2llbnQYAyABKAESDAoEbWVhbhgEIAEoARIPCgdzdGRfZGV2GAUgASgBIvQBChpHZXRDb252ZXJzaW9uTW9kZWxSZXNwb25zZRJECgVtb2RlbBgBIAEoCzI1LmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkNvbnZlcnNpb25Nb2RlbFN1bW1hcnkSEQoJaW50ZXJjZXB0GAIgASgBEkoKDGNvZWZmaWNpZW50cxgDIAMoCzI0LmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkNvbnZlcnNpb25Db2VmZmljaWVudBIKCgJsMhgEIAEoARISCgppdGVyYXRpb25zGAUgASgFEhEKCWNvbnZlcmdlZBgGIAEoCCLFAQoWR2V0Sm91cm5leVBhdGhzUmVxdWVzdBITCgtzdGFydF9ldmVudBgBIAEoCRIRCgllbmRfZXZlbnQYAiABKAkSLgoKc3RhcnRfZGF0ZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX2RhdGUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCW1heF9zdGVwcxgFIAEoBRISCgpleGNsdXNpb25zGAYgAygJIjIKCFBhdGhOb2RlEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSDAoEc3RlcBgDIAEoBSI5CghQYXRoTGluaxIOCgZzb3VyY2UYASABKAkSDgoGdGFyZ2V0GAIgASgJEg0KBXZhbHVlGAMgASgDIokBChdHZXRKb3VybmV5UGF0aHNSZXNwb25zZRI2CgVub2RlcxgBIAMoCzInLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLlBhdGhOb2RlEjYKBWxpbmtzGAIgAygLMicuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuUGF0aExpbmsqXAoLQW5vbWFseU1vZGUSHAoYQU5PTUFMWV9NT0RFX1VOU1BFQ0lGSUVEEAASFgoSQU5PTUFMWV9NT0RFX0JBVENIEAESFwoTQU5PTUFMWV9NT0RFX0NBVVNBTBACKm4KEEFub21hbHlEaXJlY3Rpb24SIQodQU5PTUFMWV9ESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIbChdBTk9NQUxZX0RJUkVDVElPTl9TUElLRRABEhoKFkFOT01BTFlfRElSRUNUSU9OX0RST1AQAir+AQoKQ29ob3J0VHlwZRIbChdDT0hPUlRfVFlQRV9VTlNQRUNJRklFRBAAEh8KG0NPSE9SVF9UWVBFX0FDUVVJU0lUSU9OX0RBWRABEiAKHENPSE9SVF9UWVBFX0FDUVVJU0lUSU9OX1dFRUsQAhIhCh1DT0hPUlRfVFlQRV9BQ1FVSVNJVElPTl9NT05USBADEiIKHkNPSE9SVF9UWVBFX0ZJUlNUX1BVUkNIQVNFX0RBWRAEEiMKH0NPSE9SVF9UWVBFX0ZJUlNUX1BVUkNIQVNFX1dFRUsQBRIkCiBDT0hPUlRfVFlQRV9GSVJTVF9QVVJDSEFTRV9NT05USBAGKrABCgxDb2hvcnRNZXRyaWMSHQoZQ09IT1JUX01FVFJJQ19VTlNQRUNJRklFRBAAEhsKF0NPSE9SVF9NRVRSSUNfUkVURU5USU9OEAESIgoeQ09IT1JUX01FVFJJQ19SRVZFTlVFX1BFUl9VU0VSEAISGAoUQ09IT1JUX01FVFJJQ19PUkRFUlMQAxImCiJDT0hPUlRfTUVUUklDX1JFUEVBVF9QVVJDSEFTRV9SQVRFEAQqdQoKRnVubmVsTW9kZRIbChdGVU5ORUxfTU9ERV9VTlNQRUNJRklFRBAAEhcKE0ZVTk5FTF9NT0RFX09SREVSRUQQARIWChJGVU5ORUxfTU9ERV9TVFJJQ1QQAhIZChVGVU5ORUxfTU9ERV9BTllfT1JERVIQAzKcCQoPSW5zaWdodHNTZXJ2aWNlEnAKCEZvcmVjYXN0Ei4uYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuRm9yZWNhc3RSZXF1ZXN0Gi8uYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuRm9yZWNhc3RSZXNwb25zZSIDkAIBEoUBCg9EZXRlY3RBbm9tYWxpZXMSNS5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5EZXRlY3RBbm9tYWxpZXNSZXF1ZXN0GjYuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuRGV0ZWN0QW5vbWFsaWVzUmVzcG9uc2UiA5ACARJzCglHZXRUcmVuZHMSLy5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5HZXRUcmVuZHNSZXF1ZXN0GjAuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuR2V0VHJlbmRzUmVzcG9uc2UiA5ACARKCAQoOQW5hbHl6ZUNvaG9ydHMSNC5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5BbmFseXplQ29ob3J0c1JlcXVlc3QaNS5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5BbmFseXplQ29ob3J0c1Jlc3BvbnNlIgOQAgESfwoNQW5hbHl6ZUZ1bm5lbBIzLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkFuYWx5emVGdW5uZWxSZXF1ZXN0GjQuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuQW5hbHl6ZUZ1bm5lbFJlc3BvbnNlIgOQAgESggEKDkdldFVzZXJKb3VybmV5EjQuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuR2V0VXNlckpvdXJuZXlSZXF1ZXN0GjUuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuR2V0VXNlckpvdXJuZXlSZXNwb25zZSIDkAIBEoUBCg9HZXRKb3VybmV5UGF0aHMSNS5icm94aXZhLmFuYWx5dGljcy5pbnNpZ2h0cy52MS5HZXRKb3VybmV5UGF0aHNSZXF1ZXN0GjYuYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuR2V0Sm91cm5leVBhdGhzUmVzcG9uc2UiA5ACARJ2CgtXYXRjaEFsZXJ0cxIxLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLldhdGNoQWxlcnRzUmVxdWVzdBoyLmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLldhdGNoQWxlcnRzUmVzcG9uc2UwARKOAQoSR2V0Q29udmVyc2lvbk1vZGVsEjguYnJveGl2YS5hbmFseXRpY3MuaW5zaWdodHMudjEuR2V0Q29udmVyc2lvbk1vZGVsUmVxdWVzdBo5LmJyb3hpdmEuYW5hbHl0aWNzLmluc2lnaHRzLnYxLkdldENvbnZlcnNpb25Nb2RlbFJlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_broxiva_analytics_common_v1_series, file_google_protobuf_timestamp]);
 
 /**
  * A metric from the rollups, e.g. {metric: "revenue", filters: [{dimension: "category", values: ["shoes"]}]}.
@@ -460,21 +460,41 @@ export const DetectAnomaliesRequestSchema: GenMessage<DetectAnomaliesRequest, {j
  */
 export type Contributor = Message<"broxiva.analytics.insights.v1.Contributor"> & {
   /**
+   * Dimension name from the metrics catalogue, e.g. "region".
+   *
    * @generated from field: string dimension = 1;
    */
   dimension: string;
 
   /**
+   * The dimension's value, e.g. "eu".
+   *
    * @generated from field: string value = 2;
    */
   value: string;
 
   /**
-   * Share (0-1) of the deviation this value explains.
+   * Share (0-1) of the deviation this value explains: its (actual - expected) over the sum of
+   * (actual - expected) across the dimension's values, capped at 1.
    *
    * @generated from field: double share = 3;
    */
   share: number;
+
+  /**
+   * The metric for this value in the anomalous bucket.
+   *
+   * @generated from field: double actual = 4;
+   */
+  actual: number;
+
+  /**
+   * The median of the same bucket for this value in the preceding cycles (e.g. the same hour on the
+   * previous days for hourly data).
+   *
+   * @generated from field: double expected = 5;
+   */
+  expected: number;
 };
 
 /**
@@ -482,21 +502,41 @@ export type Contributor = Message<"broxiva.analytics.insights.v1.Contributor"> &
  */
 export type ContributorJson = {
   /**
+   * Dimension name from the metrics catalogue, e.g. "region".
+   *
    * @generated from field: string dimension = 1;
    */
   dimension?: string;
 
   /**
+   * The dimension's value, e.g. "eu".
+   *
    * @generated from field: string value = 2;
    */
   value?: string;
 
   /**
-   * Share (0-1) of the deviation this value explains.
+   * Share (0-1) of the deviation this value explains: its (actual - expected) over the sum of
+   * (actual - expected) across the dimension's values, capped at 1.
    *
    * @generated from field: double share = 3;
    */
   share?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * The metric for this value in the anomalous bucket.
+   *
+   * @generated from field: double actual = 4;
+   */
+  actual?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * The median of the same bucket for this value in the preceding cycles (e.g. the same hour on the
+   * previous days for hourly data).
+   *
+   * @generated from field: double expected = 5;
+   */
+  expected?: number | "NaN" | "Infinity" | "-Infinity";
 };
 
 /**
@@ -548,11 +588,16 @@ export type Anomaly = Message<"broxiva.analytics.insights.v1.Anomaly"> & {
   direction: AnomalyDirection;
 
   /**
+   * One readable line, e.g. "orders fell 60 % (expected 120), 85 % of the drop in region eu".
+   *
    * @generated from field: string explanation = 8;
    */
   explanation: string;
 
   /**
+   * Stored metrics only: the values of region, category, channel and device that explain most of the
+   * deviation, largest share first (shares of at least 0.1; at most 5).
+   *
    * @generated from field: repeated broxiva.analytics.insights.v1.Contributor contributors = 9;
    */
   contributors: Contributor[];
@@ -600,11 +645,16 @@ export type AnomalyJson = {
   direction?: AnomalyDirectionJson;
 
   /**
+   * One readable line, e.g. "orders fell 60 % (expected 120), 85 % of the drop in region eu".
+   *
    * @generated from field: string explanation = 8;
    */
   explanation?: string;
 
   /**
+   * Stored metrics only: the values of region, category, channel and device that explain most of the
+   * deviation, largest share first (shares of at least 0.1; at most 5).
+   *
    * @generated from field: repeated broxiva.analytics.insights.v1.Contributor contributors = 9;
    */
   contributors?: ContributorJson[];
@@ -663,6 +713,159 @@ export type DetectAnomaliesResponseJson = {
  */
 export const DetectAnomaliesResponseSchema: GenMessage<DetectAnomaliesResponse, {jsonType: DetectAnomaliesResponseJson}> = /*@__PURE__*/
   messageDesc(file_broxiva_analytics_insights_v1_insights, 9);
+
+/**
+ * @generated from message broxiva.analytics.insights.v1.WatchAlertsRequest
+ */
+export type WatchAlertsRequest = Message<"broxiva.analytics.insights.v1.WatchAlertsRequest"> & {
+  /**
+   * Metric names to receive alerts for, e.g. ["orders"]; empty: every watched metric.
+   *
+   * @generated from field: repeated string metrics = 1;
+   */
+  metrics: string[];
+};
+
+/**
+ * @generated from message broxiva.analytics.insights.v1.WatchAlertsRequest
+ */
+export type WatchAlertsRequestJson = {
+  /**
+   * Metric names to receive alerts for, e.g. ["orders"]; empty: every watched metric.
+   *
+   * @generated from field: repeated string metrics = 1;
+   */
+  metrics?: string[];
+};
+
+/**
+ * Describes the message broxiva.analytics.insights.v1.WatchAlertsRequest.
+ * Use `create(WatchAlertsRequestSchema)` to create a new message.
+ */
+export const WatchAlertsRequestSchema: GenMessage<WatchAlertsRequest, {jsonType: WatchAlertsRequestJson}> = /*@__PURE__*/
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 10);
+
+/**
+ * @generated from message broxiva.analytics.insights.v1.WatchAlertsResponse
+ */
+export type WatchAlertsResponse = Message<"broxiva.analytics.insights.v1.WatchAlertsResponse"> & {
+  /**
+   * @generated from field: broxiva.analytics.insights.v1.AnomalyAlert alert = 1;
+   */
+  alert?: AnomalyAlert | undefined;
+};
+
+/**
+ * @generated from message broxiva.analytics.insights.v1.WatchAlertsResponse
+ */
+export type WatchAlertsResponseJson = {
+  /**
+   * @generated from field: broxiva.analytics.insights.v1.AnomalyAlert alert = 1;
+   */
+  alert?: AnomalyAlertJson;
+};
+
+/**
+ * Describes the message broxiva.analytics.insights.v1.WatchAlertsResponse.
+ * Use `create(WatchAlertsResponseSchema)` to create a new message.
+ */
+export const WatchAlertsResponseSchema: GenMessage<WatchAlertsResponse, {jsonType: WatchAlertsResponseJson}> = /*@__PURE__*/
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 11);
+
+/**
+ * An anomaly found by continuous detection (also the protobuf payload published on the NATS subject
+ * `analytics.alerts.anomaly.<metric>`) on the latest complete bucket of a watched metric.
+ *
+ * @generated from message broxiva.analytics.insights.v1.AnomalyAlert
+ */
+export type AnomalyAlert = Message<"broxiva.analytics.insights.v1.AnomalyAlert"> & {
+  /**
+   * Stable id: "<metric>:<granularity>:<bucket start, RFC 3339>:<direction>"; an alert is published once
+   * per id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The metric, e.g. "orders".
+   *
+   * @generated from field: string metric = 2;
+   */
+  metric: string;
+
+  /**
+   * Granularity of the rollup the bucket belongs to.
+   *
+   * @generated from field: broxiva.analytics.common.v1.Granularity granularity = 3;
+   */
+  granularity: Granularity;
+
+  /**
+   * The anomalous bucket (time is its start) with expected band, score and contributors.
+   *
+   * @generated from field: broxiva.analytics.insights.v1.Anomaly anomaly = 4;
+   */
+  anomaly?: Anomaly | undefined;
+
+  /**
+   * When the check that found it ran.
+   *
+   * @generated from field: google.protobuf.Timestamp detected_at = 5;
+   */
+  detectedAt?: Timestamp | undefined;
+};
+
+/**
+ * An anomaly found by continuous detection (also the protobuf payload published on the NATS subject
+ * `analytics.alerts.anomaly.<metric>`) on the latest complete bucket of a watched metric.
+ *
+ * @generated from message broxiva.analytics.insights.v1.AnomalyAlert
+ */
+export type AnomalyAlertJson = {
+  /**
+   * Stable id: "<metric>:<granularity>:<bucket start, RFC 3339>:<direction>"; an alert is published once
+   * per id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id?: string;
+
+  /**
+   * The metric, e.g. "orders".
+   *
+   * @generated from field: string metric = 2;
+   */
+  metric?: string;
+
+  /**
+   * Granularity of the rollup the bucket belongs to.
+   *
+   * @generated from field: broxiva.analytics.common.v1.Granularity granularity = 3;
+   */
+  granularity?: GranularityJson;
+
+  /**
+   * The anomalous bucket (time is its start) with expected band, score and contributors.
+   *
+   * @generated from field: broxiva.analytics.insights.v1.Anomaly anomaly = 4;
+   */
+  anomaly?: AnomalyJson;
+
+  /**
+   * When the check that found it ran.
+   *
+   * @generated from field: google.protobuf.Timestamp detected_at = 5;
+   */
+  detectedAt?: TimestampJson;
+};
+
+/**
+ * Describes the message broxiva.analytics.insights.v1.AnomalyAlert.
+ * Use `create(AnomalyAlertSchema)` to create a new message.
+ */
+export const AnomalyAlertSchema: GenMessage<AnomalyAlert, {jsonType: AnomalyAlertJson}> = /*@__PURE__*/
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 12);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.GetTrendsRequest
@@ -729,7 +932,7 @@ export type GetTrendsRequestJson = {
  * Use `create(GetTrendsRequestSchema)` to create a new message.
  */
 export const GetTrendsRequestSchema: GenMessage<GetTrendsRequest, {jsonType: GetTrendsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 10);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 13);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.Changepoint
@@ -770,7 +973,7 @@ export type ChangepointJson = {
  * Use `create(ChangepointSchema)` to create a new message.
  */
 export const ChangepointSchema: GenMessage<Changepoint, {jsonType: ChangepointJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 11);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 14);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.GetTrendsResponse
@@ -879,9 +1082,13 @@ export type GetTrendsResponseJson = {
  * Use `create(GetTrendsResponseSchema)` to create a new message.
  */
 export const GetTrendsResponseSchema: GenMessage<GetTrendsResponse, {jsonType: GetTrendsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 12);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 15);
 
 /**
+ * Cohort periods (acquisition day, ISO week starting Monday, month) follow the shop's calendar
+ * (SHOP_TIMEZONE). A start_date or end_date at exactly midnight UTC is read as that calendar date, i.e.
+ * local midnight in SHOP_TIMEZONE (the REST gateway sends `2025-01-01` that way); other instants are exact.
+ *
  * @generated from message broxiva.analytics.insights.v1.AnalyzeCohortsRequest
  */
 export type AnalyzeCohortsRequest = Message<"broxiva.analytics.insights.v1.AnalyzeCohortsRequest"> & {
@@ -921,6 +1128,10 @@ export type AnalyzeCohortsRequest = Message<"broxiva.analytics.insights.v1.Analy
 };
 
 /**
+ * Cohort periods (acquisition day, ISO week starting Monday, month) follow the shop's calendar
+ * (SHOP_TIMEZONE). A start_date or end_date at exactly midnight UTC is read as that calendar date, i.e.
+ * local midnight in SHOP_TIMEZONE (the REST gateway sends `2025-01-01` that way); other instants are exact.
+ *
  * @generated from message broxiva.analytics.insights.v1.AnalyzeCohortsRequest
  */
 export type AnalyzeCohortsRequestJson = {
@@ -964,7 +1175,7 @@ export type AnalyzeCohortsRequestJson = {
  * Use `create(AnalyzeCohortsRequestSchema)` to create a new message.
  */
 export const AnalyzeCohortsRequestSchema: GenMessage<AnalyzeCohortsRequest, {jsonType: AnalyzeCohortsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 13);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 16);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.Cohort
@@ -1025,7 +1236,7 @@ export type CohortJson = {
  * Use `create(CohortSchema)` to create a new message.
  */
 export const CohortSchema: GenMessage<Cohort, {jsonType: CohortJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 14);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 17);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.AnalyzeCohortsResponse
@@ -1072,7 +1283,7 @@ export type AnalyzeCohortsResponseJson = {
  * Use `create(AnalyzeCohortsResponseSchema)` to create a new message.
  */
 export const AnalyzeCohortsResponseSchema: GenMessage<AnalyzeCohortsResponse, {jsonType: AnalyzeCohortsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 15);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 18);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.PropertyFilter
@@ -1109,7 +1320,7 @@ export type PropertyFilterJson = {
  * Use `create(PropertyFilterSchema)` to create a new message.
  */
 export const PropertyFilterSchema: GenMessage<PropertyFilter, {jsonType: PropertyFilterJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 16);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 19);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.FunnelStep
@@ -1170,12 +1381,13 @@ export type FunnelStepJson = {
  * Use `create(FunnelStepSchema)` to create a new message.
  */
 export const FunnelStepSchema: GenMessage<FunnelStep, {jsonType: FunnelStepJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 17);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 20);
 
 /**
  * Counts users (user_id, else anonymous_id) whose events in [start_date, end_date) enter the funnel; bot
  * traffic is left out. Each entry into the first step (any step in any-order mode) is an attempt; a user
- * counts with their attempt that reaches the most steps (the earliest on ties).
+ * counts with their attempt that reaches the most steps (the earliest on ties). A start_date or end_date at
+ * exactly midnight UTC is read as that calendar date in SHOP_TIMEZONE (local midnight).
  *
  * @generated from message broxiva.analytics.insights.v1.AnalyzeFunnelRequest
  */
@@ -1230,7 +1442,8 @@ export type AnalyzeFunnelRequest = Message<"broxiva.analytics.insights.v1.Analyz
 /**
  * Counts users (user_id, else anonymous_id) whose events in [start_date, end_date) enter the funnel; bot
  * traffic is left out. Each entry into the first step (any step in any-order mode) is an attempt; a user
- * counts with their attempt that reaches the most steps (the earliest on ties).
+ * counts with their attempt that reaches the most steps (the earliest on ties). A start_date or end_date at
+ * exactly midnight UTC is read as that calendar date in SHOP_TIMEZONE (local midnight).
  *
  * @generated from message broxiva.analytics.insights.v1.AnalyzeFunnelRequest
  */
@@ -1287,7 +1500,7 @@ export type AnalyzeFunnelRequestJson = {
  * Use `create(AnalyzeFunnelRequestSchema)` to create a new message.
  */
 export const AnalyzeFunnelRequestSchema: GenMessage<AnalyzeFunnelRequest, {jsonType: AnalyzeFunnelRequestJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 18);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 21);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.FunnelStepResult
@@ -1378,7 +1591,7 @@ export type FunnelStepResultJson = {
  * Use `create(FunnelStepResultSchema)` to create a new message.
  */
 export const FunnelStepResultSchema: GenMessage<FunnelStepResult, {jsonType: FunnelStepResultJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 19);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 22);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.FunnelBreakdown
@@ -1415,7 +1628,7 @@ export type FunnelBreakdownJson = {
  * Use `create(FunnelBreakdownSchema)` to create a new message.
  */
 export const FunnelBreakdownSchema: GenMessage<FunnelBreakdown, {jsonType: FunnelBreakdownJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 20);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 23);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.AnalyzeFunnelResponse
@@ -1472,7 +1685,7 @@ export type AnalyzeFunnelResponseJson = {
  * Use `create(AnalyzeFunnelResponseSchema)` to create a new message.
  */
 export const AnalyzeFunnelResponseSchema: GenMessage<AnalyzeFunnelResponse, {jsonType: AnalyzeFunnelResponseJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 21);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 24);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.GetUserJourneyRequest
@@ -1492,6 +1705,13 @@ export type GetUserJourneyRequest = Message<"broxiva.analytics.insights.v1.GetUs
    * @generated from field: google.protobuf.Timestamp end_date = 3;
    */
   endDate?: Timestamp | undefined;
+
+  /**
+   * Days ahead the conversion probability looks: P(purchase within N days of now). 1-90; default 7.
+   *
+   * @generated from field: int32 conversion_horizon_days = 4;
+   */
+  conversionHorizonDays: number;
 };
 
 /**
@@ -1512,6 +1732,13 @@ export type GetUserJourneyRequestJson = {
    * @generated from field: google.protobuf.Timestamp end_date = 3;
    */
   endDate?: TimestampJson;
+
+  /**
+   * Days ahead the conversion probability looks: P(purchase within N days of now). 1-90; default 7.
+   *
+   * @generated from field: int32 conversion_horizon_days = 4;
+   */
+  conversionHorizonDays?: number;
 };
 
 /**
@@ -1519,7 +1746,7 @@ export type GetUserJourneyRequestJson = {
  * Use `create(GetUserJourneyRequestSchema)` to create a new message.
  */
 export const GetUserJourneyRequestSchema: GenMessage<GetUserJourneyRequest, {jsonType: GetUserJourneyRequestJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 22);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 25);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.Touchpoint
@@ -1606,7 +1833,7 @@ export type TouchpointJson = {
  * Use `create(TouchpointSchema)` to create a new message.
  */
 export const TouchpointSchema: GenMessage<Touchpoint, {jsonType: TouchpointJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 23);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 26);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.JourneySession
@@ -1673,7 +1900,7 @@ export type JourneySessionJson = {
  * Use `create(JourneySessionSchema)` to create a new message.
  */
 export const JourneySessionSchema: GenMessage<JourneySession, {jsonType: JourneySessionJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 24);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 27);
 
 /**
  * The sum of four components of 0-25 each: recency = 25 × 0.5^(days since the last event / 14);
@@ -1752,7 +1979,7 @@ export type EngagementScoreJson = {
  * Use `create(EngagementScoreSchema)` to create a new message.
  */
 export const EngagementScoreSchema: GenMessage<EngagementScore, {jsonType: EngagementScoreJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 25);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 28);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.GetUserJourneyResponse
@@ -1774,11 +2001,26 @@ export type GetUserJourneyResponse = Message<"broxiva.analytics.insights.v1.GetU
   engagement?: EngagementScore | undefined;
 
   /**
-   * 0-1. Not computed yet: always 0 until the conversion model ships.
+   * 0-1: the same as conversion.probability; 0 when `conversion` is absent.
    *
    * @generated from field: double conversion_probability = 4;
    */
   conversionProbability: number;
+
+  /**
+   * The probability of a purchase within the horizon, its main reasons and the model's quality; absent
+   * when no model could be trained (see conversion_unavailable_reason).
+   *
+   * @generated from field: broxiva.analytics.insights.v1.ConversionPrediction conversion = 5;
+   */
+  conversion?: ConversionPrediction | undefined;
+
+  /**
+   * Why `conversion` is absent (e.g. too few buyers in the history to train on); empty when present.
+   *
+   * @generated from field: string conversion_unavailable_reason = 6;
+   */
+  conversionUnavailableReason: string;
 };
 
 /**
@@ -1801,11 +2043,26 @@ export type GetUserJourneyResponseJson = {
   engagement?: EngagementScoreJson;
 
   /**
-   * 0-1. Not computed yet: always 0 until the conversion model ships.
+   * 0-1: the same as conversion.probability; 0 when `conversion` is absent.
    *
    * @generated from field: double conversion_probability = 4;
    */
   conversionProbability?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * The probability of a purchase within the horizon, its main reasons and the model's quality; absent
+   * when no model could be trained (see conversion_unavailable_reason).
+   *
+   * @generated from field: broxiva.analytics.insights.v1.ConversionPrediction conversion = 5;
+   */
+  conversion?: ConversionPredictionJson;
+
+  /**
+   * Why `conversion` is absent (e.g. too few buyers in the history to train on); empty when present.
+   *
+   * @generated from field: string conversion_unavailable_reason = 6;
+   */
+  conversionUnavailableReason?: string;
 };
 
 /**
@@ -1813,9 +2070,596 @@ export type GetUserJourneyResponseJson = {
  * Use `create(GetUserJourneyResponseSchema)` to create a new message.
  */
 export const GetUserJourneyResponseSchema: GenMessage<GetUserJourneyResponse, {jsonType: GetUserJourneyResponseJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 26);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 29);
 
 /**
+ * One feature's part in a prediction. The model is a logistic regression on standardised features:
+ * log-odds = intercept + Σ contribution.
+ *
+ * @generated from message broxiva.analytics.insights.v1.FeatureContribution
+ */
+export type FeatureContribution = Message<"broxiva.analytics.insights.v1.FeatureContribution"> & {
+  /**
+   * Feature name, e.g. "add_to_cart" (see ConversionCoefficient.description).
+   *
+   * @generated from field: string feature = 1;
+   */
+  feature: string;
+
+  /**
+   * The user's value before any transform: a count, days, an amount in shop currency or a 0-1 share.
+   *
+   * @generated from field: double value = 2;
+   */
+  value: number;
+
+  /**
+   * Coefficient × the user's standardised model input, in log-odds (positive raises the probability).
+   *
+   * @generated from field: double contribution = 3;
+   */
+  contribution: number;
+};
+
+/**
+ * One feature's part in a prediction. The model is a logistic regression on standardised features:
+ * log-odds = intercept + Σ contribution.
+ *
+ * @generated from message broxiva.analytics.insights.v1.FeatureContribution
+ */
+export type FeatureContributionJson = {
+  /**
+   * Feature name, e.g. "add_to_cart" (see ConversionCoefficient.description).
+   *
+   * @generated from field: string feature = 1;
+   */
+  feature?: string;
+
+  /**
+   * The user's value before any transform: a count, days, an amount in shop currency or a 0-1 share.
+   *
+   * @generated from field: double value = 2;
+   */
+  value?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * Coefficient × the user's standardised model input, in log-odds (positive raises the probability).
+   *
+   * @generated from field: double contribution = 3;
+   */
+  contribution?: number | "NaN" | "Infinity" | "-Infinity";
+};
+
+/**
+ * Describes the message broxiva.analytics.insights.v1.FeatureContribution.
+ * Use `create(FeatureContributionSchema)` to create a new message.
+ */
+export const FeatureContributionSchema: GenMessage<FeatureContribution, {jsonType: FeatureContributionJson}> = /*@__PURE__*/
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 30);
+
+/**
+ * The user's conversion probability, computed from their behaviour over the model's lookback window
+ * up to now (bot traffic left out).
+ *
+ * @generated from message broxiva.analytics.insights.v1.ConversionPrediction
+ */
+export type ConversionPrediction = Message<"broxiva.analytics.insights.v1.ConversionPrediction"> & {
+  /**
+   * 0-1: the probability of at least one purchase within horizon_days from now.
+   *
+   * @generated from field: double probability = 1;
+   */
+  probability: number;
+
+  /**
+   * The features with the largest |contribution|, largest first (at most 5).
+   *
+   * @generated from field: repeated broxiva.analytics.insights.v1.FeatureContribution top_contributions = 2;
+   */
+  topContributions: FeatureContribution[];
+
+  /**
+   * The model that made the prediction and how well it does on held-out users.
+   *
+   * @generated from field: broxiva.analytics.insights.v1.ConversionModelSummary model = 3;
+   */
+  model?: ConversionModelSummary | undefined;
+};
+
+/**
+ * The user's conversion probability, computed from their behaviour over the model's lookback window
+ * up to now (bot traffic left out).
+ *
+ * @generated from message broxiva.analytics.insights.v1.ConversionPrediction
+ */
+export type ConversionPredictionJson = {
+  /**
+   * 0-1: the probability of at least one purchase within horizon_days from now.
+   *
+   * @generated from field: double probability = 1;
+   */
+  probability?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * The features with the largest |contribution|, largest first (at most 5).
+   *
+   * @generated from field: repeated broxiva.analytics.insights.v1.FeatureContribution top_contributions = 2;
+   */
+  topContributions?: FeatureContributionJson[];
+
+  /**
+   * The model that made the prediction and how well it does on held-out users.
+   *
+   * @generated from field: broxiva.analytics.insights.v1.ConversionModelSummary model = 3;
+   */
+  model?: ConversionModelSummaryJson;
+};
+
+/**
+ * Describes the message broxiva.analytics.insights.v1.ConversionPrediction.
+ * Use `create(ConversionPredictionSchema)` to create a new message.
+ */
+export const ConversionPredictionSchema: GenMessage<ConversionPrediction, {jsonType: ConversionPredictionJson}> = /*@__PURE__*/
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 31);
+
+/**
+ * One bin of a reliability table: held-out users whose predicted probability is in [lower, upper).
+ *
+ * @generated from message broxiva.analytics.insights.v1.CalibrationBin
+ */
+export type CalibrationBin = Message<"broxiva.analytics.insights.v1.CalibrationBin"> & {
+  /**
+   * Bin bounds, 0-1 (the last bin includes 1).
+   *
+   * @generated from field: double lower = 1;
+   */
+  lower: number;
+
+  /**
+   * @generated from field: double upper = 2;
+   */
+  upper: number;
+
+  /**
+   * Held-out users in the bin.
+   *
+   * @generated from field: int64 count = 3;
+   */
+  count: bigint;
+
+  /**
+   * Their mean predicted probability, 0-1 (0 when empty).
+   *
+   * @generated from field: double mean_predicted = 4;
+   */
+  meanPredicted: number;
+
+  /**
+   * Share (0-1) of them who purchased within the horizon (0 when empty).
+   *
+   * @generated from field: double observed_rate = 5;
+   */
+  observedRate: number;
+};
+
+/**
+ * One bin of a reliability table: held-out users whose predicted probability is in [lower, upper).
+ *
+ * @generated from message broxiva.analytics.insights.v1.CalibrationBin
+ */
+export type CalibrationBinJson = {
+  /**
+   * Bin bounds, 0-1 (the last bin includes 1).
+   *
+   * @generated from field: double lower = 1;
+   */
+  lower?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * @generated from field: double upper = 2;
+   */
+  upper?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * Held-out users in the bin.
+   *
+   * @generated from field: int64 count = 3;
+   */
+  count?: string;
+
+  /**
+   * Their mean predicted probability, 0-1 (0 when empty).
+   *
+   * @generated from field: double mean_predicted = 4;
+   */
+  meanPredicted?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * Share (0-1) of them who purchased within the horizon (0 when empty).
+   *
+   * @generated from field: double observed_rate = 5;
+   */
+  observedRate?: number | "NaN" | "Infinity" | "-Infinity";
+};
+
+/**
+ * Describes the message broxiva.analytics.insights.v1.CalibrationBin.
+ * Use `create(CalibrationBinSchema)` to create a new message.
+ */
+export const CalibrationBinSchema: GenMessage<CalibrationBin, {jsonType: CalibrationBinJson}> = /*@__PURE__*/
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 32);
+
+/**
+ * How a conversion model was trained and how well it does on users it never saw. Training is a time
+ * split: features come from each user's events in the lookback window before `cutoff`, the label is
+ * whether they purchased in [cutoff, cutoff + horizon_days); `cutoff` = training time − horizon_days, so
+ * every label is fully observed. A fixed 20 % of users (by a hash of the user id) is held out.
+ *
+ * @generated from message broxiva.analytics.insights.v1.ConversionModelSummary
+ */
+export type ConversionModelSummary = Message<"broxiva.analytics.insights.v1.ConversionModelSummary"> & {
+  /**
+   * N of "purchase within N days".
+   *
+   * @generated from field: int32 horizon_days = 1;
+   */
+  horizonDays: number;
+
+  /**
+   * End of the feature window and start of the label window.
+   *
+   * @generated from field: google.protobuf.Timestamp cutoff = 2;
+   */
+  cutoff?: Timestamp | undefined;
+
+  /**
+   * When the model was trained; it is retrained after CONVERSION_MODEL_REFRESH_MINUTES.
+   *
+   * @generated from field: google.protobuf.Timestamp trained_at = 3;
+   */
+  trainedAt?: Timestamp | undefined;
+
+  /**
+   * Days before `cutoff` whose events make the features (CONVERSION_LOOKBACK_DAYS).
+   *
+   * @generated from field: int32 lookback_days = 4;
+   */
+  lookbackDays: number;
+
+  /**
+   * Users (active in the lookback window) the model was fitted on, and held out for evaluation.
+   *
+   * @generated from field: int64 training_users = 5;
+   */
+  trainingUsers: bigint;
+
+  /**
+   * @generated from field: int64 held_out_users = 6;
+   */
+  heldOutUsers: bigint;
+
+  /**
+   * Share (0-1) of training users who purchased within the horizon.
+   *
+   * @generated from field: double training_positive_rate = 7;
+   */
+  trainingPositiveRate: number;
+
+  /**
+   * Area under the ROC curve on the held-out users, 0-1 (0.5 = chance); NaN when they are all of one class.
+   *
+   * @generated from field: double held_out_auc = 8;
+   */
+  heldOutAuc: number;
+
+  /**
+   * Brier score on the held-out users: mean of (probability − outcome)², 0-1, lower is better.
+   *
+   * @generated from field: double held_out_brier = 9;
+   */
+  heldOutBrier: number;
+
+  /**
+   * Reliability table of the held-out predictions, ten bins of width 0.1.
+   *
+   * @generated from field: repeated broxiva.analytics.insights.v1.CalibrationBin calibration = 10;
+   */
+  calibration: CalibrationBin[];
+};
+
+/**
+ * How a conversion model was trained and how well it does on users it never saw. Training is a time
+ * split: features come from each user's events in the lookback window before `cutoff`, the label is
+ * whether they purchased in [cutoff, cutoff + horizon_days); `cutoff` = training time − horizon_days, so
+ * every label is fully observed. A fixed 20 % of users (by a hash of the user id) is held out.
+ *
+ * @generated from message broxiva.analytics.insights.v1.ConversionModelSummary
+ */
+export type ConversionModelSummaryJson = {
+  /**
+   * N of "purchase within N days".
+   *
+   * @generated from field: int32 horizon_days = 1;
+   */
+  horizonDays?: number;
+
+  /**
+   * End of the feature window and start of the label window.
+   *
+   * @generated from field: google.protobuf.Timestamp cutoff = 2;
+   */
+  cutoff?: TimestampJson;
+
+  /**
+   * When the model was trained; it is retrained after CONVERSION_MODEL_REFRESH_MINUTES.
+   *
+   * @generated from field: google.protobuf.Timestamp trained_at = 3;
+   */
+  trainedAt?: TimestampJson;
+
+  /**
+   * Days before `cutoff` whose events make the features (CONVERSION_LOOKBACK_DAYS).
+   *
+   * @generated from field: int32 lookback_days = 4;
+   */
+  lookbackDays?: number;
+
+  /**
+   * Users (active in the lookback window) the model was fitted on, and held out for evaluation.
+   *
+   * @generated from field: int64 training_users = 5;
+   */
+  trainingUsers?: string;
+
+  /**
+   * @generated from field: int64 held_out_users = 6;
+   */
+  heldOutUsers?: string;
+
+  /**
+   * Share (0-1) of training users who purchased within the horizon.
+   *
+   * @generated from field: double training_positive_rate = 7;
+   */
+  trainingPositiveRate?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * Area under the ROC curve on the held-out users, 0-1 (0.5 = chance); NaN when they are all of one class.
+   *
+   * @generated from field: double held_out_auc = 8;
+   */
+  heldOutAuc?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * Brier score on the held-out users: mean of (probability − outcome)², 0-1, lower is better.
+   *
+   * @generated from field: double held_out_brier = 9;
+   */
+  heldOutBrier?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * Reliability table of the held-out predictions, ten bins of width 0.1.
+   *
+   * @generated from field: repeated broxiva.analytics.insights.v1.CalibrationBin calibration = 10;
+   */
+  calibration?: CalibrationBinJson[];
+};
+
+/**
+ * Describes the message broxiva.analytics.insights.v1.ConversionModelSummary.
+ * Use `create(ConversionModelSummarySchema)` to create a new message.
+ */
+export const ConversionModelSummarySchema: GenMessage<ConversionModelSummary, {jsonType: ConversionModelSummaryJson}> = /*@__PURE__*/
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 33);
+
+/**
+ * @generated from message broxiva.analytics.insights.v1.GetConversionModelRequest
+ */
+export type GetConversionModelRequest = Message<"broxiva.analytics.insights.v1.GetConversionModelRequest"> & {
+  /**
+   * N of "purchase within N days", 1-90; default 7.
+   *
+   * @generated from field: int32 horizon_days = 1;
+   */
+  horizonDays: number;
+};
+
+/**
+ * @generated from message broxiva.analytics.insights.v1.GetConversionModelRequest
+ */
+export type GetConversionModelRequestJson = {
+  /**
+   * N of "purchase within N days", 1-90; default 7.
+   *
+   * @generated from field: int32 horizon_days = 1;
+   */
+  horizonDays?: number;
+};
+
+/**
+ * Describes the message broxiva.analytics.insights.v1.GetConversionModelRequest.
+ * Use `create(GetConversionModelRequestSchema)` to create a new message.
+ */
+export const GetConversionModelRequestSchema: GenMessage<GetConversionModelRequest, {jsonType: GetConversionModelRequestJson}> = /*@__PURE__*/
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 34);
+
+/**
+ * One model feature and its weight.
+ *
+ * @generated from message broxiva.analytics.insights.v1.ConversionCoefficient
+ */
+export type ConversionCoefficient = Message<"broxiva.analytics.insights.v1.ConversionCoefficient"> & {
+  /**
+   * @generated from field: string feature = 1;
+   */
+  feature: string;
+
+  /**
+   * What the feature measures and how it is transformed, e.g. "add_to_cart events; the model reads
+   * log(1 + count)".
+   *
+   * @generated from field: string description = 2;
+   */
+  description: string;
+
+  /**
+   * Log-odds per standard deviation of the model input.
+   *
+   * @generated from field: double coefficient = 3;
+   */
+  coefficient: number;
+
+  /**
+   * Mean and standard deviation of the model input over the training users (used to standardise).
+   *
+   * @generated from field: double mean = 4;
+   */
+  mean: number;
+
+  /**
+   * @generated from field: double std_dev = 5;
+   */
+  stdDev: number;
+};
+
+/**
+ * One model feature and its weight.
+ *
+ * @generated from message broxiva.analytics.insights.v1.ConversionCoefficient
+ */
+export type ConversionCoefficientJson = {
+  /**
+   * @generated from field: string feature = 1;
+   */
+  feature?: string;
+
+  /**
+   * What the feature measures and how it is transformed, e.g. "add_to_cart events; the model reads
+   * log(1 + count)".
+   *
+   * @generated from field: string description = 2;
+   */
+  description?: string;
+
+  /**
+   * Log-odds per standard deviation of the model input.
+   *
+   * @generated from field: double coefficient = 3;
+   */
+  coefficient?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * Mean and standard deviation of the model input over the training users (used to standardise).
+   *
+   * @generated from field: double mean = 4;
+   */
+  mean?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * @generated from field: double std_dev = 5;
+   */
+  stdDev?: number | "NaN" | "Infinity" | "-Infinity";
+};
+
+/**
+ * Describes the message broxiva.analytics.insights.v1.ConversionCoefficient.
+ * Use `create(ConversionCoefficientSchema)` to create a new message.
+ */
+export const ConversionCoefficientSchema: GenMessage<ConversionCoefficient, {jsonType: ConversionCoefficientJson}> = /*@__PURE__*/
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 35);
+
+/**
+ * @generated from message broxiva.analytics.insights.v1.GetConversionModelResponse
+ */
+export type GetConversionModelResponse = Message<"broxiva.analytics.insights.v1.GetConversionModelResponse"> & {
+  /**
+   * @generated from field: broxiva.analytics.insights.v1.ConversionModelSummary model = 1;
+   */
+  model?: ConversionModelSummary | undefined;
+
+  /**
+   * Log-odds of a user whose every model input is at its training mean.
+   *
+   * @generated from field: double intercept = 2;
+   */
+  intercept: number;
+
+  /**
+   * @generated from field: repeated broxiva.analytics.insights.v1.ConversionCoefficient coefficients = 3;
+   */
+  coefficients: ConversionCoefficient[];
+
+  /**
+   * L2 penalty λ on the standardised coefficients (the fit maximises log-likelihood − λ/2·Σβ²).
+   *
+   * @generated from field: double l2 = 4;
+   */
+  l2: number;
+
+  /**
+   * Newton (IRLS) iterations the fit took, and whether it met its convergence tolerance.
+   *
+   * @generated from field: int32 iterations = 5;
+   */
+  iterations: number;
+
+  /**
+   * @generated from field: bool converged = 6;
+   */
+  converged: boolean;
+};
+
+/**
+ * @generated from message broxiva.analytics.insights.v1.GetConversionModelResponse
+ */
+export type GetConversionModelResponseJson = {
+  /**
+   * @generated from field: broxiva.analytics.insights.v1.ConversionModelSummary model = 1;
+   */
+  model?: ConversionModelSummaryJson;
+
+  /**
+   * Log-odds of a user whose every model input is at its training mean.
+   *
+   * @generated from field: double intercept = 2;
+   */
+  intercept?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * @generated from field: repeated broxiva.analytics.insights.v1.ConversionCoefficient coefficients = 3;
+   */
+  coefficients?: ConversionCoefficientJson[];
+
+  /**
+   * L2 penalty λ on the standardised coefficients (the fit maximises log-likelihood − λ/2·Σβ²).
+   *
+   * @generated from field: double l2 = 4;
+   */
+  l2?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * Newton (IRLS) iterations the fit took, and whether it met its convergence tolerance.
+   *
+   * @generated from field: int32 iterations = 5;
+   */
+  iterations?: number;
+
+  /**
+   * @generated from field: bool converged = 6;
+   */
+  converged?: boolean;
+};
+
+/**
+ * Describes the message broxiva.analytics.insights.v1.GetConversionModelResponse.
+ * Use `create(GetConversionModelResponseSchema)` to create a new message.
+ */
+export const GetConversionModelResponseSchema: GenMessage<GetConversionModelResponse, {jsonType: GetConversionModelResponseJson}> = /*@__PURE__*/
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 36);
+
+/**
+ * A start_date or end_date at exactly midnight UTC is read as that calendar date in SHOP_TIMEZONE.
+ *
  * @generated from message broxiva.analytics.insights.v1.GetJourneyPathsRequest
  */
 export type GetJourneyPathsRequest = Message<"broxiva.analytics.insights.v1.GetJourneyPathsRequest"> & {
@@ -1853,6 +2697,8 @@ export type GetJourneyPathsRequest = Message<"broxiva.analytics.insights.v1.GetJ
 };
 
 /**
+ * A start_date or end_date at exactly midnight UTC is read as that calendar date in SHOP_TIMEZONE.
+ *
  * @generated from message broxiva.analytics.insights.v1.GetJourneyPathsRequest
  */
 export type GetJourneyPathsRequestJson = {
@@ -1894,7 +2740,7 @@ export type GetJourneyPathsRequestJson = {
  * Use `create(GetJourneyPathsRequestSchema)` to create a new message.
  */
 export const GetJourneyPathsRequestSchema: GenMessage<GetJourneyPathsRequest, {jsonType: GetJourneyPathsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 27);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 37);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.PathNode
@@ -1941,7 +2787,7 @@ export type PathNodeJson = {
  * Use `create(PathNodeSchema)` to create a new message.
  */
 export const PathNodeSchema: GenMessage<PathNode, {jsonType: PathNodeJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 28);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 38);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.PathLink
@@ -1988,7 +2834,7 @@ export type PathLinkJson = {
  * Use `create(PathLinkSchema)` to create a new message.
  */
 export const PathLinkSchema: GenMessage<PathLink, {jsonType: PathLinkJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 29);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 39);
 
 /**
  * @generated from message broxiva.analytics.insights.v1.GetJourneyPathsResponse
@@ -2025,7 +2871,7 @@ export type GetJourneyPathsResponseJson = {
  * Use `create(GetJourneyPathsResponseSchema)` to create a new message.
  */
 export const GetJourneyPathsResponseSchema: GenMessage<GetJourneyPathsResponse, {jsonType: GetJourneyPathsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_broxiva_analytics_insights_v1_insights, 30);
+  messageDesc(file_broxiva_analytics_insights_v1_insights, 40);
 
 /**
  * @generated from enum broxiva.analytics.insights.v1.AnomalyMode
@@ -2300,6 +3146,29 @@ export const InsightsService: GenService<{
     methodKind: "unary";
     input: typeof GetJourneyPathsRequestSchema;
     output: typeof GetJourneyPathsResponseSchema;
+  },
+  /**
+   * Live anomaly alerts from continuous detection, as they are published (nothing is replayed). Served
+   * when ENABLE_ANOMALY_DETECTION=true and the app has its NATS connection; otherwise FAILED_PRECONDITION.
+   *
+   * @generated from rpc broxiva.analytics.insights.v1.InsightsService.WatchAlerts
+   */
+  watchAlerts: {
+    methodKind: "server_streaming";
+    input: typeof WatchAlertsRequestSchema;
+    output: typeof WatchAlertsResponseSchema;
+  },
+  /**
+   * The conversion-probability model GetUserJourney uses: coefficients, training size and held-out
+   * quality. Trains it first when no fresh one is cached. FAILED_PRECONDITION when ENABLE_USER_JOURNEY=false
+   * or when there is too little history to train on.
+   *
+   * @generated from rpc broxiva.analytics.insights.v1.InsightsService.GetConversionModel
+   */
+  getConversionModel: {
+    methodKind: "unary";
+    input: typeof GetConversionModelRequestSchema;
+    output: typeof GetConversionModelResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_broxiva_analytics_insights_v1_insights, 0);
