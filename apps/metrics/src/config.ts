@@ -4,6 +4,7 @@ import {
   fraction,
   integer,
   parseEnv,
+  text,
   type Env,
 } from '@broxiva/config';
 
@@ -20,6 +21,14 @@ export function loadConfig(env: Env) {
       ROLLUP_INTERVAL_SECONDS: fraction(2, 0.05, 3600),
       /** Milliseconds a query beyond MAX_CONCURRENT_QUERIES waits for a slot before ResourceExhausted. */
       QUERY_QUEUE_WAIT_MS: integer(1000, 0, 60_000),
+      /**
+       * Seconds a cached query answer is kept at most; 0 turns the cache off. Answers are invalidated as
+       * soon as their buckets change, so this only bounds Redis memory (and staleness should an
+       * invalidation be lost while Redis is unreachable).
+       */
+      QUERY_CACHE_TTL_SECONDS: integer(300, 0, 86_400),
+      /** Prefix of every Redis key the app writes, to run several environments on one Redis. */
+      METRICS_REDIS_KEY_PREFIX: text(),
     },
     env,
   );
@@ -44,6 +53,15 @@ export function loadConfig(env: Env) {
     rollups: {
       intervalMs: e.ROLLUP_INTERVAL_SECONDS * 1000,
       shopTimeZone: e.SHOP_TIMEZONE,
+    },
+    redis: {
+      url: e.REDIS_URL,
+      password: e.REDIS_PASSWORD,
+      keyPrefix: e.METRICS_REDIS_KEY_PREFIX ?? 'broxiva:metrics',
+    },
+    cache: {
+      /** 0: no cache. */
+      ttlSeconds: e.QUERY_CACHE_TTL_SECONDS,
     },
     queries: {
       maxConcurrent: e.MAX_CONCURRENT_QUERIES,

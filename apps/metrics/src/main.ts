@@ -4,10 +4,12 @@ import { createPartitionManager } from '@broxiva/event-store';
 import {
   createDashboardStore,
   createMetricsReader,
+  createQueryCache,
   createRollupWorker,
   DashboardEntity,
   dashboardMigrations,
 } from '@broxiva/metrics-data-access';
+import { createRedis } from '@broxiva/redis';
 import { createRpcServer, runUntilSignal, prometheusRoute } from '@broxiva/rpc';
 import { createLogger, createMetricsRegistry, startTracing } from '@broxiva/telemetry';
 import { buildApp } from './app.js';
@@ -44,8 +46,27 @@ const topo = topology(config.topology);
 await provision(bus.jsm, topo);
 const registry = createMetricsRegistry({ service: 'metrics' });
 const storeMetrics = createStoreMetrics(registry);
-const worker = createRollupWorker({ pool, shopTimeZone: config.rollups.shopTimeZone });
+// The gauge reads the worker's lag only when scraped, after everything here is built.
 const queryMetrics = createQueryMetrics(registry, () => worker.lagSeconds());
+// Redis only caches answers: the app starts and answers without it (failFast: no queueing while it is down).
+const redis = config.cache.ttlSeconds === 0 ? undefined : createRedis({ ...config.redis, failFast: true });
+// Connection errors are reported through the cache's onUnavailable, once per outage.
+redis?.on('error', () => undefined);
+const cache =
+  redis === undefined
+    ? undefined
+    : createQueryCache({
+        redis,
+        ttlSeconds: config.cache.ttlSeconds,
+        onResult: queryMetrics.onCache,
+        onUnavailable: (err) => logger.warn({ err }, 'query cache unavailable; answering from PostgreSQL'),
+        onAvailable: () => logger.info('query cache available again'),
+      });
+const worker = createRollupWorker({
+  pool,
+  shopTimeZone: config.rollups.shopTimeZone,
+  ...(cache === undefined ? {} : { invalidate: cache.invalidate }),
+});
 
 const pipeline = await startEventStorePipeline({
   js: bus.js,
@@ -66,6 +87,7 @@ const app = buildApp({
   reader: createMetricsReader({ pool, timeoutMs: config.queries.timeoutMs }),
   dashboards: createDashboardStore(orm),
   gate: createQueryGate(config.queries),
+  ...(cache === undefined ? {} : { cache }),
   metrics: queryMetrics,
   currency: config.queries.currency,
 });
@@ -87,6 +109,7 @@ await runUntilSignal(logger, [
   () => pipeline.stop(),
   () => bus.close(),
   () => orm.close(),
+  async () => redis?.disconnect(),
   () => pool.end(),
   () => tracing.shutdown(),
 ]);

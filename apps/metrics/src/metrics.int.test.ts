@@ -156,14 +156,15 @@ describe('MetricsService', () => {
     const long = await rpcError(
       client.queryMetrics({
         startDate: ts('2025-01-01T00:00:00Z'),
-        endDate: ts('2025-03-01T00:00:00Z'),
+        endDate: ts('2025-04-05T00:00:00Z'),
         metrics: ['orders'],
         granularity: Granularity.HOUR,
       }),
     );
     expect([long.code, long.rawMessage]).toEqual([
       Code.InvalidArgument,
-      'invalid request: end_date: a range of 59 days is too long for granularity hour (at most 31 days)',
+      'invalid request: end_date: a range of 94 days is too long for granularity hour ' +
+        '(at most 92 days; use granularity day or coarser for longer ranges)',
     ]);
   });
 

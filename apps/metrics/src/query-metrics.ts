@@ -1,3 +1,4 @@
+import type { CacheResult } from '@broxiva/metrics-data-access';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export type QueryOutcome = 'ok' | 'invalid' | 'overloaded' | 'timeout' | 'error';
@@ -17,6 +18,12 @@ export function createQueryMetrics(registry: Registry, rollupLag: () => Promise<
     labelNames: ['rpc', 'outcome'],
     registers: [registry],
   });
+  const cache = new Counter({
+    name: 'analytics_query_cache_total',
+    help: 'Query cache lookups: hit (served from Redis), miss (computed, stored), bypass (asked to skip), error (Redis failed; computed)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'analytics_rollup_lag_seconds',
     help: 'Age of the oldest event change not yet in the rollups (0 when current)',
@@ -29,6 +36,9 @@ export function createQueryMetrics(registry: Registry, rollupLag: () => Promise<
     observe(rpc: string, outcome: QueryOutcome, seconds: number): void {
       total.inc({ rpc, outcome });
       if (outcome === 'ok') duration.observe({ rpc }, seconds);
+    },
+    onCache(result: CacheResult): void {
+      cache.inc({ result });
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { MetricResult, MetricsReader } from '@broxiva/metrics-data-access';
+import type { MetricResult, MetricsSource, QueryOptions } from '@broxiva/metrics-data-access';
 import {
   bucketStarts,
   type DimensionName,
@@ -31,12 +31,13 @@ export interface Summary {
  * top values by `rankBy` for each breakdown dimension. Three or more queries on the same reader.
  */
 export async function summarize(
-  reader: MetricsReader,
+  reader: MetricsSource,
   range: SummaryRange,
   metrics: readonly MetricName[],
   seriesMetric: MetricName,
   rankBy: MetricName,
   breakdowns: readonly DimensionName[],
+  options: QueryOptions = {},
 ): Promise<Summary> {
   const base: MetricQuery = {
     start: range.start,
@@ -48,7 +49,7 @@ export async function summarize(
     timeZone: range.timeZone,
     comparePrevious: true,
   };
-  const main = await reader.query(base);
+  const main = await reader.query(base, options);
   const byTime = new Map(main.rows.map((r) => [r.time?.getTime(), r.values[seriesMetric] ?? 0]));
   const series = bucketStarts(range.start, range.end, range.granularity, range.timeZone).map((time) => ({
     time,
@@ -56,13 +57,10 @@ export async function summarize(
   }));
   const top: Summary['top'] = {};
   for (const d of breakdowns) {
-    const r: MetricResult = await reader.query({
-      ...base,
-      metrics: [rankBy],
-      dimensions: [d],
-      granularity: undefined,
-      comparePrevious: false,
-    });
+    const r: MetricResult = await reader.query(
+      { ...base, metrics: [rankBy], dimensions: [d], granularity: undefined, comparePrevious: false },
+      options,
+    );
     top[d] = r.rows
       .map((row) => ({ key: row.dimensions[d] ?? '', value: row.values[rankBy] ?? 0 }))
       // Events without the dimension (e.g. page views have no category) are no "top" value.

@@ -1,6 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 
-import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
+import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
 import {
   Granularity as GranularityMsg,
   QueryMetricsRequestSchema,
@@ -9,7 +9,13 @@ import {
   type QueryMetricsRequest,
   type SummaryRequestFields,
 } from '@broxiva/contracts';
-import type { DashboardStore, MetricsReader } from '@broxiva/metrics-data-access';
+import {
+  withQueryCache,
+  type DashboardStore,
+  type MetricsSource,
+  type QueryCache,
+  type QueryOptions,
+} from '@broxiva/metrics-data-access';
 import { validateQuery, type MetricQuery } from '@broxiva/metrics-domain';
 import { NotFoundError, ValidationError } from '@broxiva/rpc';
 import type { QueryGate } from '../query-gate.js';
@@ -19,9 +25,12 @@ import { storedWidgets, toDashboardFields, toDashboardMessage } from './dashboar
 import { breakdown, point, toQueryInput, toQueryResponse } from './query-mapping.js';
 
 export interface MetricsServiceDeps {
-  readonly reader: MetricsReader;
+  /** Answers from PostgreSQL; each of its queries runs through `gate`. */
+  readonly reader: MetricsSource;
   readonly dashboards: DashboardStore;
   readonly gate: QueryGate;
+  /** Repeated queries answered from Redis without taking a gate slot; none: every query computed. */
+  readonly cache?: QueryCache;
   readonly metrics?: QueryMetrics;
   /** SHOP_CURRENCY: the currency revenue totals are in. */
   readonly currency: string;
@@ -52,6 +61,14 @@ function summaryRange(r: SummaryRequestFields | undefined): SummaryRange {
   return { start: q.start, end: q.end, granularity: q.granularity ?? 'day', timeZone: q.timeZone };
 }
 
+/**
+ * `cache-control: no-cache` (HTTP header or gRPC metadata) asks for a freshly computed answer, as in HTTP:
+ * the cache is skipped for this call and the answer not stored.
+ */
+const optionsOf = (ctx: HandlerContext): QueryOptions => ({
+  bypassCache: /(^|,)\s*no-cache\s*(,|$)/i.test(ctx.requestHeader.get('cache-control') ?? ''),
+});
+
 const outcomeOf = (e: unknown): QueryOutcome => {
   const name = (e as { name?: string }).name;
   if (name === 'ValidationError') return 'invalid';
@@ -60,12 +77,18 @@ const outcomeOf = (e: unknown): QueryOutcome => {
   return 'error';
 };
 
-/** MetricsService: translates proto ⇄ domain; queries run through the concurrency gate and are measured. */
+/**
+ * MetricsService: translates proto ⇄ domain. Queries are looked up in the cache first; those computed run
+ * through the concurrency gate (one slot per database query); every RPC is measured.
+ */
 export function metricsService(deps: MetricsServiceDeps): ServiceImpl<typeof MetricsService> {
+  const gated: MetricsSource = { query: (q) => deps.gate.run(() => deps.reader.query(q)) };
+  const source = deps.cache === undefined ? gated : withQueryCache(gated, deps.cache);
+
   async function measured<T>(rpc: string, work: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
-      const result = await deps.gate.run(work);
+      const result = await work();
       deps.metrics?.observe(rpc, 'ok', (performance.now() - started) / 1000);
       return result;
     } catch (e) {
@@ -89,15 +112,15 @@ export function metricsService(deps: MetricsServiceDeps): ServiceImpl<typeof Met
   }
 
   return {
-    async queryMetrics(req) {
+    async queryMetrics(req, ctx) {
       const q = validated(req);
-      return measured('QueryMetrics', async () => toQueryResponse(await deps.reader.query(q)));
+      return measured('QueryMetrics', async () => toQueryResponse(await source.query(q, optionsOf(ctx))));
     },
 
-    async getRevenue(req) {
+    async getRevenue(req, ctx) {
       const range = summaryRange(req.range);
       const s = await measured('GetRevenue', () =>
-        summarize(deps.reader, range, ['revenue'], 'revenue', 'revenue', ['category', 'region']),
+        summarize(source, range, ['revenue'], 'revenue', 'revenue', ['category', 'region'], optionsOf(ctx)),
       );
       return {
         total: s.totals.revenue ?? 0,
@@ -110,13 +133,18 @@ export function metricsService(deps: MetricsServiceDeps): ServiceImpl<typeof Met
       };
     },
 
-    async getOrders(req) {
+    async getOrders(req, ctx) {
       const range = summaryRange(req.range);
       const s = await measured('GetOrders', () =>
-        summarize(deps.reader, range, ['orders', 'average_order_value', 'items_sold'], 'orders', 'orders', [
-          'category',
-          'region',
-        ]),
+        summarize(
+          source,
+          range,
+          ['orders', 'average_order_value', 'items_sold'],
+          'orders',
+          'orders',
+          ['category', 'region'],
+          optionsOf(ctx),
+        ),
       );
       return {
         total: BigInt(s.totals.orders ?? 0),
@@ -130,10 +158,10 @@ export function metricsService(deps: MetricsServiceDeps): ServiceImpl<typeof Met
       };
     },
 
-    async getUsers(req) {
+    async getUsers(req, ctx) {
       const range = summaryRange(req.range);
       const s = await measured('GetUsers', () =>
-        summarize(deps.reader, range, ['users', 'new_users'], 'users', 'users', ['device']),
+        summarize(source, range, ['users', 'new_users'], 'users', 'users', ['device'], optionsOf(ctx)),
       );
       const users = s.totals.users ?? 0;
       const fresh = s.totals.new_users ?? 0;
@@ -185,7 +213,7 @@ export function metricsService(deps: MetricsServiceDeps): ServiceImpl<typeof Met
       return {};
     },
 
-    async evaluateDashboard(req) {
+    async evaluateDashboard(req, ctx) {
       const stored = await found(req.id);
       const widgets = storedWidgets(stored);
       const queries = widgets.map((w, i) => {
@@ -202,7 +230,7 @@ export function metricsService(deps: MetricsServiceDeps): ServiceImpl<typeof Met
           out.push(
             create(WidgetResultSchema, {
               widgetId: w.id,
-              result: toQueryResponse(await deps.reader.query(w.query)),
+              result: toQueryResponse(await source.query(w.query, optionsOf(ctx))),
             }),
           );
         }

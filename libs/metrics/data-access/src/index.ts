@@ -18,8 +18,31 @@ export {
   type StoredDashboard,
 } from './dashboard-store.js';
 export { EVENT_DIMENSIONS } from './facts-sql.js';
+export {
+  createQueryCache,
+  withQueryCache,
+  type CacheResult,
+  type MetricsSource,
+  type QueryCache,
+  type QueryCacheDeps,
+  type QueryOptions,
+} from './query-cache.js';
 
 import { RollupsMigration } from './migrations/20261201-rollups.js';
 
 /** The analytics database's rollup migrations; run after the event store's. */
 export const rollupMigrations = [{ name: 'Migration20261201000000_rollups', class: RollupsMigration }];
+export {
+  exportEvents,
+  exportFileName,
+  type ExportOptions,
+  type ExportResult,
+} from './export/export-events.js';
+export {
+  EXPORT_FORMATS,
+  EXPORT_EXTENSIONS,
+  isExportFormat,
+  type EventSink,
+  type ExportFormat,
+} from './export/event-sink.js';
+export { ROW_GROUP_ROWS } from './export/parquet-sink.js';

@@ -20,6 +20,11 @@ export interface RollupWorkerDeps {
   readonly shopTimeZone: string;
   /** Hours claimed per transaction; default 24. */
   readonly hoursPerRun?: number;
+  /**
+   * Told the UTC days (YYYY-MM-DD) whose buckets a run changed, after its transaction committed (and `[]`
+   * after an idle pass): the query cache bumps their generations. Must not throw (the work is committed).
+   */
+  readonly invalidate?: (utcDays: readonly string[]) => Promise<void>;
 }
 
 const DIMS = EVENT_DIMENSIONS.join(', ');
@@ -46,7 +51,8 @@ function rollupInsert(table: string, byCategory: boolean): string {
 export function createRollupWorker(deps: RollupWorkerDeps) {
   const limit = deps.hoursPerRun ?? 24;
 
-  async function recompute(client: PoolClient, hours: Date[]): Promise<void> {
+  /** Resolves the UTC days whose answers may have changed: the hours' own and those of moved first-seens. */
+  async function recompute(client: PoolClient, hours: Date[]): Promise<string[]> {
     const iso = hours.map((h) => h.toISOString());
     const from = new Date(Math.min(...hours.map((h) => h.getTime())));
     const to = new Date(Math.max(...hours.map((h) => h.getTime())) + 3_600_000);
@@ -56,7 +62,7 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
     await client.query(`DELETE FROM rollup_hourly_category WHERE hour = ANY($1::timestamptz[])`, [iso]);
     await client.query(rollupInsert('rollup_hourly_category', true), args);
     // A late event may make a user older: the day they were new on changes too.
-    const moved = await client.query<{ day: string }>(
+    const moved = await client.query<{ day: string; utc_day: string }>(
       `WITH cand AS (
          SELECT coalesce(e.user_id, e.anonymous_id) AS user_key, min(e.ts) AS first_seen
            FROM events e WHERE ${IN_HOURS} AND coalesce(e.user_id, e.anonymous_id) IS NOT NULL GROUP BY 1),
@@ -66,7 +72,8 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
          INSERT INTO user_first_seen (user_key, first_seen) SELECT user_key, first_seen FROM cand
          ON CONFLICT (user_key) DO UPDATE SET first_seen = excluded.first_seen
           WHERE excluded.first_seen < user_first_seen.first_seen)
-       SELECT DISTINCT to_char(first_seen AT TIME ZONE $4, 'YYYY-MM-DD') AS day FROM old`,
+       SELECT DISTINCT to_char(first_seen AT TIME ZONE $4, 'YYYY-MM-DD') AS day,
+              to_char(first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS utc_day FROM old`,
       [...args, deps.shopTimeZone],
     );
     const days = await client.query<{ day: string }>(
@@ -75,6 +82,8 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
     );
     const all = [...new Set([...days.rows, ...moved.rows].map((r) => r.day))].sort();
     for (const day of all) await recomputeDay(client, day);
+    // new_users of the day a user was first seen on before changes when that moves earlier.
+    return [...new Set([...iso.map((h) => h.slice(0, 10)), ...moved.rows.map((r) => r.utc_day)])].sort();
   }
 
   async function recomputeDay(client: PoolClient, day: string): Promise<void> {
@@ -111,6 +120,40 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
     );
   }
 
+  /**
+   * Recomputes every UTC hour of one shop-zone day (YYYY-MM-DD), dirty or not, and the days they touch
+   * in `daily_metrics`, in one transaction; resolves the number of hours. Idempotent: a second run
+   * writes the same rows. The hours are marked dirty and then claimed by this transaction first, so a
+   * concurrent worker run on them finishes before (or skips them), and rollup rows are never written twice.
+   */
+  async function recomputeShopDay(day: string): Promise<number> {
+    const client = await deps.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ hour: Date }>(
+        `SELECT generate_series(
+                  date_trunc('hour', ($1::date)::timestamp AT TIME ZONE $2 AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+                  ($1::date + 1)::timestamp AT TIME ZONE $2 - interval '1 microsecond',
+                  interval '1 hour') AS hour`,
+        [day, deps.shopTimeZone],
+      );
+      const hours = rows.map((r) => r.hour);
+      await markDirty(client, hours);
+      await client.query(`DELETE FROM rollup_dirty WHERE hour = ANY($1::timestamptz[])`, [
+        hours.map((h) => h.toISOString()),
+      ]);
+      const changed = await recompute(client, hours);
+      await client.query('COMMIT');
+      await deps.invalidate?.(changed);
+      return hours.length;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
   /** Claims up to `hoursPerRun` dirty hours and recomputes them; resolves how many it did. */
   async function runOnce(): Promise<number> {
     const client = await deps.pool.connect();
@@ -122,12 +165,17 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
          RETURNING hour`,
         [limit],
       );
-      if (rows.length > 0)
-        await recompute(
-          client,
-          rows.map((r) => r.hour),
-        );
+      const changed =
+        rows.length > 0
+          ? await recompute(
+              client,
+              rows.map((r) => r.hour),
+            )
+          : [];
       await client.query('COMMIT');
+      // After the commit, never before: a query reading the new generation must also see the new rows.
+      // Called on idle passes too, so bumps that failed while Redis was down are retried.
+      await deps.invalidate?.(changed);
       return rows.length;
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -152,7 +200,7 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
     return rows[0]?.lag ?? 0;
   }
 
-  return { runOnce, drain, lagSeconds };
+  return { runOnce, drain, lagSeconds, recomputeShopDay };
 }
 
 export type RollupWorker = ReturnType<typeof createRollupWorker>;

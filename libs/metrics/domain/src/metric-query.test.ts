@@ -63,13 +63,22 @@ describe('validateQuery', () => {
         description: 'unknown time zone "Mars/Olympus" (use an IANA name such as Europe/Berlin)',
       },
     ]);
-    const tooLong = validateQuery({ ...base, end: new Date('2025-12-03T00:00:00Z'), granularity: 'hour' });
+    // 92 days of hours (a quarter) pass: the Insights hourly forecast asks for 56.
+    expect(validateQuery({ ...base, end: new Date('2026-02-01T00:00:00Z'), granularity: 'hour' }).ok).toBe(
+      true,
+    );
+    const tooLong = validateQuery({ ...base, end: new Date('2026-02-02T00:00:00Z'), granularity: 'hour' });
     expect(tooLong.ok || tooLong.violations).toEqual([
       {
         field: 'end_date',
         rule: 'max_range',
-        description: 'a range of 32 days is too long for granularity hour (at most 31 days)',
+        description:
+          'a range of 93 days is too long for granularity hour (at most 92 days; use granularity day or coarser for longer ranges)',
       },
+    ]);
+    const tooLongDays = validateQuery({ ...base, end: new Date('2027-11-04T00:00:00Z'), granularity: 'day' });
+    expect(tooLongDays.ok || tooLongDays.violations.map((v) => v.description)).toEqual([
+      'a range of 733 days is too long for granularity day (at most 732 days; use granularity week or coarser for longer ranges)',
     ]);
     const missing = validateQuery({ ...base, start: undefined, metrics: [] }, 'widgets[0].query.');
     expect(missing.ok || missing.violations.map((v) => v.field)).toEqual([

@@ -46,13 +46,25 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; violations: Vio
 
 const DAY_MS = 86_400_000;
 
-/** The longest range per granularity, in days: bounds the number of buckets a query can return. */
+/**
+ * The longest range per granularity, in days: bounds the number of buckets a query can return (92 days
+ * of hours is 2,208 buckets, a quarter: enough for the Insights hourly forecast's 56 days of history).
+ */
 export const MAX_RANGE_DAYS: Readonly<Record<Granularity | 'none', number>> = {
-  hour: 31,
+  hour: 92,
   day: 732,
   week: 1830,
   month: 3660,
   none: 3660,
+};
+
+// What to suggest when a range is too long for its granularity.
+const COARSER: Readonly<Record<Granularity | 'none', Granularity | undefined>> = {
+  hour: 'day',
+  day: 'week',
+  week: 'month',
+  month: undefined,
+  none: undefined,
 };
 
 export const MAX_FILTER_VALUES = 100;
@@ -84,10 +96,12 @@ export function validateQuery(input: MetricQueryInput, prefix = ''): Validated<M
     if (days <= 0) {
       bad('end_date', 'after_start', 'must be after start_date');
     } else if (days > max) {
+      const coarser = COARSER[input.granularity ?? 'none'];
       bad(
         'end_date',
         'max_range',
-        `a range of ${Math.ceil(days)} days is too long for granularity ${input.granularity ?? 'unspecified'} (at most ${max} days)`,
+        `a range of ${Math.ceil(days)} days is too long for granularity ${input.granularity ?? 'unspecified'} ` +
+          `(at most ${max} days${coarser === undefined ? '' : `; use granularity ${coarser} or coarser for longer ranges`})`,
       );
     }
   }

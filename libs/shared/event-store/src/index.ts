@@ -13,3 +13,10 @@ import { EventsMigration } from './migrations/20261128-events.js';
 
 /** The event store's migrations, in order, for `runMigrations`. */
 export const eventStoreMigrations = [{ name: 'Migration20261128000000_events', class: EventsMigration }];
+export {
+  streamEvents,
+  EVENT_COLUMN_KINDS,
+  type ColumnKind,
+  type EventStreamOptions,
+  type StreamedRow,
+} from './event-stream.js';

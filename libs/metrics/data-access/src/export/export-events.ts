@@ -1,0 +1,82 @@
+import { EVENT_COLUMNS, streamEvents } from '@broxiva/event-store';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Pool } from 'pg';
+import { csvSink } from './csv-sink.js';
+import { EXPORT_EXTENSIONS, type EventSink, type ExportFormat } from './event-sink.js';
+import { ndjsonSink } from './ndjson-sink.js';
+import { parquetSink } from './parquet-sink.js';
+
+export interface ExportOptions {
+  /** Inclusive start of the event-time range. */
+  readonly start: Date;
+  /** Exclusive end. */
+  readonly end: Date;
+  readonly format: ExportFormat;
+  /** Directory the file goes into; created if missing. */
+  readonly outputDir: string;
+  /** Told the rows written so far and the event time the stream has reached, after each batch. */
+  readonly onProgress?: (rows: number, reached: Date) => void;
+  /** Rows per database fetch (default 10,000). */
+  readonly batchSize?: number;
+}
+
+export interface ExportResult {
+  readonly file: string;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly seconds: number;
+}
+
+const SINKS: Readonly<Record<ExportFormat, (path: string) => EventSink>> = {
+  csv: csvSink,
+  json: ndjsonSink,
+  parquet: parquetSink,
+};
+
+const TS = EVENT_COLUMNS.indexOf('ts');
+const stamp = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+
+/** The file an export of [start, end) in `format` writes, e.g. `events_20251101T000000Z_20251201T000000Z.parquet`. */
+export function exportFileName(start: Date, end: Date, format: ExportFormat): string {
+  return `events_${stamp(start)}_${stamp(end)}.${EXPORT_EXTENSIONS[format]}`;
+}
+
+/**
+ * Streams the raw events of [start, end) from PostgreSQL into one file of `format` in `outputDir`, in
+ * constant memory. The file appears under its final name only when complete (written as `.partial`, then
+ * renamed), so a failed or interrupted export never leaves a truncated file that looks whole.
+ */
+export async function exportEvents(pool: Pool, o: ExportOptions): Promise<ExportResult> {
+  const t0 = performance.now();
+  await mkdir(o.outputDir, { recursive: true });
+  const file = join(o.outputDir, exportFileName(o.start, o.end, o.format));
+  const partial = `${file}.partial`;
+  const sink = SINKS[o.format](partial);
+  let rows = 0;
+  try {
+    const batches = streamEvents(pool, {
+      start: o.start,
+      end: o.end,
+      ...(o.batchSize === undefined ? {} : { batchSize: o.batchSize }),
+    });
+    for await (const batch of batches) {
+      await sink.write(batch);
+      rows += batch.length;
+      const ts = batch[batch.length - 1]?.[TS];
+      o.onProgress?.(rows, new Date(typeof ts === 'number' ? ts : o.start.getTime()));
+    }
+    await sink.close();
+  } catch (e) {
+    await sink.close().catch(() => undefined);
+    await rm(partial, { force: true });
+    throw e;
+  }
+  await rename(partial, file);
+  const { size } = await stat(file);
+  return { file, rows, bytes: size, seconds: (performance.now() - t0) / 1000 };
+}
