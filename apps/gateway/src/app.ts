@@ -1,11 +1,14 @@
 import type { Logger } from '@broxiva/telemetry';
+import { context } from '@opentelemetry/api';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { readJson, type BodyLimits } from './http/body.js';
 import { clientIp } from './http/client-ip.js';
+import { createCors } from './http/cors.js';
 import { sendJson, toHttpError } from './http/http-error.js';
 import type { HttpMetrics } from './http/http-metrics.js';
 import type { Route } from './http/route.js';
 import { createRouter } from './http/router.js';
+import { startServerSpan } from './http/server-span.js';
 
 export interface GatewayDeps {
   readonly routes: readonly Route[];
@@ -21,49 +24,38 @@ export interface GatewayDeps {
   readonly fallback?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
-const ALLOW_HEADERS = 'Authorization, X-API-Key, Content-Type, Connect-Protocol-Version, Connect-Timeout-Ms';
-
 /**
  * The gateway's HTTP listener: CORS, routing, guard, body limits, and every error as a JSON body with
  * the Connect code's HTTP status. Routes only translate; they never see a raw error path.
  */
 export function buildApp(deps: GatewayDeps): RequestListener {
   const lookup = createRouter(deps.routes);
+  const cors = createCors(deps.corsOrigins);
   const { logger } = deps;
 
   return (req, res) => {
     const started = process.hrtime.bigint();
-    const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://gateway');
+    const span = startServerSpan(req);
     let routeLabel = 'unmatched';
     res.once('finish', () => {
+      span.end(res.statusCode);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      deps.metrics?.observe(method, routeLabel, res.statusCode, seconds);
+      deps.metrics?.observe(req.method ?? 'GET', routeLabel, res.statusCode, seconds);
     });
+    // A client gone before the answer ended: the span still ends, with what was decided so far.
+    res.once('close', () => span.end(res.statusCode));
+    const matched = (template: string) => {
+      routeLabel = template;
+      span.route(template);
+    };
+    context.with(span.context, () => handle(req, res, matched));
+  };
 
-    const origin = req.headers.origin;
-    const allowed =
-      origin === undefined
-        ? undefined
-        : deps.corsOrigins === '*'
-          ? '*'
-          : deps.corsOrigins.includes(origin)
-            ? origin
-            : undefined;
-    if (allowed !== undefined) {
-      res.setHeader('Access-Control-Allow-Origin', allowed);
-      if (allowed !== '*') res.setHeader('Vary', 'Origin');
-      res.setHeader('Access-Control-Expose-Headers', 'Retry-After, Grpc-Status, Grpc-Message');
-    }
-    if (method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
-      if (allowed !== undefined) {
-        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE');
-        res.setHeader('Access-Control-Allow-Headers', ALLOW_HEADERS);
-        res.setHeader('Access-Control-Max-Age', '7200');
-      }
-      res.writeHead(204).end();
-      return;
-    }
+  function handle(req: IncomingMessage, res: ServerResponse, matched: (template: string) => void): void {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://gateway');
+
+    if (cors(req, res)) return;
 
     const found = lookup(method, url.pathname);
     if (found.kind !== 'found') {
@@ -83,9 +75,13 @@ export function buildApp(deps: GatewayDeps): RequestListener {
     }
 
     const { route, params } = found.match;
-    routeLabel = route.path;
+    matched(route.path);
     const abort = new AbortController();
-    res.once('close', () => abort.abort());
+    // Only a client gone before the answer cancels the call: aborting after every answer would build an
+    // AbortError (a stack trace) and walk Connect's linked signals on each request for nothing.
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
     const run = async () => {
       await deps.guard?.(req, route);
       return route.handle({
@@ -115,5 +111,5 @@ export function buildApp(deps: GatewayDeps): RequestListener {
         if (!req.complete) res.once('finish', () => req.destroy());
       },
     );
-  };
+  }
 }

@@ -30,8 +30,12 @@ export function loadConfig(env: Env) {
       JWT_JWKS_URL: text(),
       JWT_ISSUER: text(),
       JWT_AUDIENCE: text(),
+      /** Seconds a valid write key is trusted without asking Redis again: how long a revocation may take. */
+      WRITE_KEY_CACHE_SECONDS: integer(10, 0, 3600),
       /** Requests per minute per write key or token subject. */
       RATE_LIMIT_PER_MINUTE: integer(60_000, 1, 10_000_000),
+      /** Most single events (POST /events/track) arriving together that share one TrackBatch call; 1: never. */
+      TRACK_COALESCE_MAX_EVENTS: integer(256, 1, 1000),
       /** Milliseconds a service call may take before the gateway answers 504. */
       UPSTREAM_TIMEOUT_MS: integer(30_000, 100, 600_000),
     },
@@ -56,6 +60,7 @@ export function loadConfig(env: Env) {
     },
     webDistDir: e.WEB_DIST_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    trackCoalesceMaxEvents: e.TRACK_COALESCE_MAX_EVENTS,
     http: {
       maxBodyBytes: e.MAX_BODY_BYTES,
       trustedProxyHops: e.TRUSTED_PROXY_HOPS,
@@ -68,6 +73,7 @@ export function loadConfig(env: Env) {
       issuer: e.JWT_ISSUER,
       audience: e.JWT_AUDIENCE,
       ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
+      writeKeyCacheMs: e.WRITE_KEY_CACHE_SECONDS * 1000,
     },
   });
 }

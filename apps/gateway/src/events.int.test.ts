@@ -5,13 +5,19 @@ import { startPrivateNatsServer } from '@broxiva/bus/testing';
 import { EventBatchSchema, EventSchema, type Event } from '@broxiva/contracts';
 import { createEventWriter, createPartitionManager } from '@broxiva/event-store';
 import { withEventStoreDatabase } from '@broxiva/event-store/testing';
+import { startTracing, type Tracing } from '@broxiva/telemetry';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEventsGateway } from './testing/events-gateway.js';
 import { startIngestProcess } from './testing/ingest-process.js';
 
 // The event routes end to end: gateway → the real Ingest app (a child process) → a private NATS
 // server with JetStream (which the last test takes away), Redis and a fresh event-store database.
+// Tracing runs in this process (the gateway's spans, in memory) and in Ingest (printed by its console
+// exporter), so one request's trace can be followed across both and into the NATS message.
 
 const UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
@@ -28,10 +34,17 @@ let ingest: Awaited<ReturnType<typeof startIngestProcess>>;
 let gateway: Awaited<ReturnType<typeof startEventsGateway>>;
 let db: Awaited<ReturnType<typeof withEventStoreDatabase>>;
 let bus: Bus;
+const exporter = new InMemorySpanExporter();
+let tracing: Tracing;
 
 beforeAll(async () => {
+  tracing = startTracing({ service: 'gateway', exporter, processor: 'simple' });
   [nats, db] = await Promise.all([startPrivateNatsServer(), withEventStoreDatabase()]);
-  ingest = await startIngestProcess({ natsUrl: nats.url, analyticsDatabaseUrl: db.url });
+  ingest = await startIngestProcess({
+    natsUrl: nats.url,
+    analyticsDatabaseUrl: db.url,
+    env: { OTEL_TRACES_EXPORTER: 'console' },
+  });
   gateway = await startEventsGateway(ingest.url);
   bus = await connectBus({ url: nats.url, name: 'gateway-test' });
 }, 60_000);
@@ -41,6 +54,7 @@ afterAll(async () => {
   await ingest?.stop();
   await nats?.stop();
   await db?.drop();
+  await tracing?.shutdown();
 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -50,17 +64,106 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
-/** Every event Ingest published to the (private) stream. */
-async function published(): Promise<Event[]> {
+/** Every message Ingest published to the (private) stream: its events and its trace header. */
+async function publishedMessages(): Promise<{ events: Event[]; traceparent: string | undefined }[]> {
   const name = TOPOLOGY.streams.events.name;
   const info = await bus.jsm.streams.info(name);
-  const events: Event[] = [];
+  const out: { events: Event[]; traceparent: string | undefined }[] = [];
   for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
     const m = await bus.jsm.streams.getMessage(name, { seq });
-    if (m !== null) events.push(...fromBinary(EventBatchSchema, m.data).events);
+    if (m === null) continue;
+    const traceparent = m.header?.get('traceparent') || undefined;
+    out.push({ events: fromBinary(EventBatchSchema, m.data).events, traceparent });
   }
-  return events;
+  return out;
 }
+
+/** Every event Ingest published to the (private) stream. */
+async function published(): Promise<Event[]> {
+  return (await publishedMessages()).flatMap((m) => m.events);
+}
+
+/** The Ingest app's finished spans, from what its console exporter printed (`console.dir` of each span). */
+function ingestSpans(): { name: string; traceId: string; id: string; kind: number; parentSpanId?: string }[] {
+  return ingest.output
+    .join('\n')
+    .split(/\n(?=\{\n\s*resource:)/)
+    .flatMap((chunk) => {
+      // Two-space indent: the span's own fields, not those of its scope or parent.
+      const name = /\n {2}name: '([^']+)'/.exec(chunk)?.[1];
+      const traceId = /\n {2}traceId: '([0-9a-f]{32})'/.exec(chunk)?.[1];
+      const id = /\n {2}id: '([0-9a-f]{16})'/.exec(chunk)?.[1];
+      const kind = Number(/\n {2}kind: (\d)/.exec(chunk)?.[1]);
+      const parent = /parentSpanContext: \{[^}]*spanId: '([0-9a-f]{16})'/.exec(chunk)?.[1];
+      if (name === undefined || traceId === undefined || id === undefined) return [];
+      return [{ name, traceId, id, kind, ...(parent === undefined ? {} : { parentSpanId: parent }) }];
+    });
+}
+
+async function eventually<T>(find: () => T | undefined, what: string): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const found = find();
+    if (found !== undefined) return found;
+    await sleep(50);
+  }
+  throw new Error(`never saw ${what}`);
+}
+
+describe('one trace from a REST call through the gateway and Ingest into NATS', () => {
+  const TRACK = 'broxiva.analytics.ingest.v1.IngestService/Track';
+
+  it('continues the caller’s traceparent in a gateway server span that parents the Connect call', async () => {
+    exporter.reset();
+    const traceId = randomUUID().replaceAll('-', '');
+    const callerSpan = traceId.slice(0, 16);
+    const res = await post(
+      '/events/track',
+      { ...documented, event_id: randomUUID() },
+      { traceparent: `00-${traceId}-${callerSpan}-01` },
+    );
+    expect(res.status).toBe(200);
+    const eventId = ((await res.json()) as { event_id: string }).event_id;
+    await tracing.forceFlush();
+
+    const spans = exporter.getFinishedSpans();
+    const server = spans.find((s) => s.kind === SpanKind.SERVER);
+    expect(server?.name).toBe('POST /events/track');
+    expect(server?.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.route': '/events/track',
+      'http.response.status_code': 200,
+    });
+    expect(server?.spanContext().traceId).toBe(traceId);
+    expect(server?.parentSpanContext?.spanId).toBe(callerSpan);
+    const client = spans.find((s) => s.kind === SpanKind.CLIENT && s.name === TRACK);
+    expect(client?.spanContext().traceId).toBe(traceId);
+    expect(client?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
+
+    // Ingest's server span for the call is the child of the gateway's client span, in the same trace…
+    const ingestSpan = await eventually(
+      () => ingestSpans().find((s) => s.name === TRACK && s.traceId === traceId),
+      `Ingest's ${TRACK} span in trace ${traceId}`,
+    );
+    expect(ingestSpan.kind).toBe(SpanKind.SERVER);
+    expect(ingestSpan.parentSpanId).toBe(client?.spanContext().spanId);
+    // …and the NATS message carrying the event names that span as its parent, for the consumers.
+    const message = (await publishedMessages()).find((m) => m.events.some((e) => e.eventId === eventId));
+    expect(message?.traceparent).toBe(`00-${traceId}-${ingestSpan.id}-01`);
+  });
+
+  it('starts a new trace without a traceparent, and names an unmatched path by its method only', async () => {
+    exporter.reset();
+    expect((await post('/events/track', { ...documented, event_id: randomUUID() })).status).toBe(200);
+    const unmatched = await gateway.fetch('/nowhere');
+    expect(unmatched.status).toBe(404);
+    await tracing.forceFlush();
+    const servers = exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER);
+    expect(servers.map((s) => s.name)).toEqual(['POST /events/track', 'GET']);
+    expect(servers[0]?.parentSpanContext).toBeUndefined();
+    expect(servers[1]?.attributes['http.route']).toBeUndefined();
+    expect(servers[1]?.attributes['http.response.status_code']).toBe(404);
+  });
+});
 
 describe('event routes against the real Ingest app', () => {
   it('POST /events/track takes the documented body, fills the user agent and answers the result', async () => {
@@ -77,6 +180,51 @@ describe('event routes against the real Ingest app', () => {
     const stored = (await published()).find((e) => e.eventId === body['event_id']);
     expect(stored?.properties).toEqual(documented.properties);
     expect(stored?.enrichment).toMatchObject({ deviceType: 'mobile', os: 'iOS', isBot: false });
+  });
+
+  it('answers a burst of concurrent single events each on its own, sharing TrackBatch calls to Ingest', async () => {
+    // Each request in its own trace: an Ingest TrackBatch span in one of them shows events were coalesced.
+    const traces = new Set<string>();
+    let coalesced = false;
+    for (let attempt = 0; attempt < 3 && !coalesced; attempt++) {
+      const sent = Array.from({ length: 40 }, (_, i) => ({
+        event: { ...documented, event_id: randomUUID(), ...(i === 7 ? { event_type: 'Bad Type' } : {}) },
+        traceId: randomUUID().replaceAll('-', ''),
+      }));
+      sent.forEach((s) => traces.add(s.traceId));
+      const answers = await Promise.all(
+        sent.map(async (s) => {
+          const res = await post('/events/track', s.event, {
+            traceparent: `00-${s.traceId}-${s.traceId.slice(0, 16)}-01`,
+          });
+          return [res.status, (await res.json()) as Record<string, unknown>] as const;
+        }),
+      );
+      answers.forEach(([status, body], i) => {
+        if (i === 7) {
+          expect([status, body['code'], body['violations']]).toEqual([
+            400,
+            'invalid_argument',
+            [expect.objectContaining({ field: 'event_type', rule: 'pattern' })],
+          ]);
+        } else {
+          expect([status, body['event_id'], body['status'], body['index']]).toEqual([
+            200,
+            sent[i]?.event.event_id,
+            'accepted',
+            0,
+          ]);
+        }
+      });
+      const ids = new Set((await published()).map((e) => e.eventId));
+      expect(sent.filter((x, i) => i !== 7 && !ids.has(x.event.event_id))).toEqual([]);
+      await sleep(300); // Ingest's console exporter prints its spans as they end
+      coalesced = ingestSpans().some(
+        (span) =>
+          span.name.endsWith('/TrackBatch') && span.kind === SpanKind.SERVER && traces.has(span.traceId),
+      );
+    }
+    expect(coalesced).toBe(true);
   });
 
   it('answers duplicate for a resent event_id', async () => {
@@ -254,12 +402,19 @@ describe('event routes against the real Ingest app', () => {
     expect((await post('/events/track', documented)).status).toBe(200);
   });
 
-  it('answers 503 with Retry-After when NATS is down', async () => {
+  it('answers 503 with Retry-After when NATS is down (its server span marked failed)', async () => {
     await nats.stop();
+    exporter.reset();
     const res = await post('/events/track', { ...documented, event_id: randomUUID() });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
     expect(((await res.json()) as { code: string }).code).toBe('unavailable');
+    await tracing.forceFlush();
+    const server = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.SERVER);
+    expect([server?.attributes['http.response.status_code'], server?.status.code]).toEqual([
+      503,
+      SpanStatusCode.ERROR,
+    ]);
   }, 20_000);
 });
 

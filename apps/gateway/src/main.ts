@@ -5,6 +5,7 @@ import { createRemoteJWKSet } from 'jose';
 import { createServer } from 'node:http';
 import { buildApp } from './app.js';
 import { createGuard } from './auth/guard.js';
+import { cacheKeyLookups } from './auth/key-cache.js';
 import { createRateLimiter } from './auth/rate-limit.js';
 import { createWriteKeys } from './auth/write-keys.js';
 import { createServiceClients, createTransports } from './clients.js';
@@ -31,6 +32,7 @@ const clients = createServiceClients(createTransports(config.services));
 const routes = allRoutes({
   clients,
   timeoutMs: config.upstreamTimeoutMs,
+  coalesceMaxEvents: config.trackCoalesceMaxEvents,
   logger,
   registry,
   probes: { redis: async () => void (await redis.ping()) },
@@ -56,7 +58,9 @@ if (config.auth.disabled) {
       ? new TextEncoder().encode(jwtSecret)
       : createRemoteJWKSet(new URL(jwksUrl ?? ''));
   guard = createGuard({
-    writeKeys: createWriteKeys(redis),
+    writeKeys: {
+      lookup: cacheKeyLookups(createWriteKeys(redis).lookup, { ttlMs: config.auth.writeKeyCacheMs }),
+    },
     jwt: { key, issuer, audience },
     rateLimit: createRateLimiter(redis, config.auth.ratePerMinute),
   });

@@ -138,6 +138,14 @@ export function fromRest<Desc extends DescMessage>(
 }
 
 type Sink = RestViolation[];
+
+// A message's fields by proto (REST) name, built once per message type rather than searched per key.
+const byNameCache = new WeakMap<DescMessage, ReadonlyMap<string, DescField>>();
+function fieldsByName(schema: DescMessage): ReadonlyMap<string, DescField> {
+  let map = byNameCache.get(schema);
+  if (map === undefined) byNameCache.set(schema, (map = new Map(schema.fields.map((f) => [f.name, f]))));
+  return map;
+}
 const join = (path: string, name: string) => (path === '' ? name : `${path}.${name}`);
 const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
@@ -147,8 +155,9 @@ function messageFromRest(schema: DescMessage, json: unknown, path: string, v: Si
     return {};
   }
   const init: Record<string, unknown> = {};
+  const byName = fieldsByName(schema);
   for (const [key, value] of Object.entries(json)) {
-    const field = schema.fields.find((f) => f.name === key);
+    const field = byName.get(key);
     const fieldPath = join(path, key);
     if (field === undefined) {
       v.push({ field: fieldPath, rule: 'unknown_field', description: `unknown field "${key}"` });
@@ -219,42 +228,46 @@ function singleFromRest(
   return scalarFromRest(field.scalar as ScalarType, value, path, v);
 }
 
+// Every field of every request goes through here: no closure or message text is built unless it is bad.
 function scalarFromRest(scalar: ScalarType, value: unknown, path: string, v: Sink): unknown {
-  const bad = (description: string) => {
-    v.push({ field: path, rule: 'type', description });
-    return undefined;
-  };
   switch (scalar) {
     case ScalarType.STRING:
-      return typeof value === 'string' ? value : bad(`must be a string, not ${typeName(value)}`);
+      return typeof value === 'string' ? value : bad(v, path, `must be a string, not ${typeName(value)}`);
     case ScalarType.BOOL:
-      return typeof value === 'boolean' ? value : bad(`must be true or false, not ${typeName(value)}`);
+      return typeof value === 'boolean'
+        ? value
+        : bad(v, path, `must be true or false, not ${typeName(value)}`);
     case ScalarType.DOUBLE:
     case ScalarType.FLOAT:
       return typeof value === 'number' && Number.isFinite(value)
         ? value
-        : bad(`must be a number, not ${typeName(value)}`);
+        : bad(v, path, `must be a number, not ${typeName(value)}`);
     case ScalarType.BYTES:
-      if (typeof value !== 'string') return bad(`must be base64 text, not ${typeName(value)}`);
+      if (typeof value !== 'string') return bad(v, path, `must be base64 text, not ${typeName(value)}`);
       try {
         return base64Decode(value);
       } catch {
-        return bad('must be base64 text');
+        return bad(v, path, 'must be base64 text');
       }
     default:
-      return integerFromRest(scalar, value, bad);
+      return integerFromRest(scalar, value, path, v);
   }
 }
 
-function integerFromRest(scalar: ScalarType, value: unknown, bad: (d: string) => undefined): unknown {
+function bad(v: Sink, path: string, description: string): undefined {
+  v.push({ field: path, rule: 'type', description });
+  return undefined;
+}
+
+function integerFromRest(scalar: ScalarType, value: unknown, path: string, v: Sink): unknown {
   const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n))
-    return bad(`must be a whole number, not ${typeName(value)}`);
-  if (INT32.has(scalar) && (n < -(2 ** 31) || n >= 2 ** 31)) return bad('must fit in 32 bits');
-  if (UINT32.has(scalar) && (n < 0 || n >= 2 ** 32)) return bad('must be from 0 to 4294967295');
+    return bad(v, path, `must be a whole number, not ${typeName(value)}`);
+  if (INT32.has(scalar) && (n < -(2 ** 31) || n >= 2 ** 31)) return bad(v, path, 'must fit in 32 bits');
+  if (UINT32.has(scalar) && (n < 0 || n >= 2 ** 32)) return bad(v, path, 'must be from 0 to 4294967295');
   if (INT64.has(scalar)) {
     if ((scalar === ScalarType.UINT64 || scalar === ScalarType.FIXED64) && n < 0)
-      return bad('must not be negative');
+      return bad(v, path, 'must not be negative');
     return BigInt(n);
   }
   return n;

@@ -213,8 +213,12 @@ describe('REST ⇄ contracts translation', () => {
             create(AnalyzeFunnelResponseSchema, { funnelName: req.funnelName, overallConversionRate: 3.2 })
           ),
           getUserJourney: (req) => (
-            calls.push(`journey ${req.userId}`),
+            calls.push(`journey ${req.userId} ${req.conversionHorizonDays}`),
             { userId: req.userId, conversionProbability: 0.4 }
+          ),
+          getConversionModel: (req) => (
+            calls.push(`model ${req.horizonDays}`),
+            { model: { horizonDays: req.horizonDays, heldOutAuc: 0.82 } }
           ),
         }),
     });
@@ -225,12 +229,17 @@ describe('REST ⇄ contracts translation', () => {
       200,
       { funnel_name: 'checkout', steps: [], breakdowns: [], overall_conversion_rate: 3.2 },
     ]);
-    const journey = await g.fetch('/user/user%20123/journey');
+    const journey = await g.fetch('/user/user%20123/journey?conversion_horizon_days=14');
     expect(await json(journey)).toEqual([
       200,
-      { user_id: 'user 123', sessions: [], conversion_probability: 0.4 },
+      { user_id: 'user 123', sessions: [], conversion_probability: 0.4, conversion_unavailable_reason: '' },
     ]);
-    expect(calls).toEqual(['funnel checkout 2025-11-01T00:00:00.000Z', 'journey user 123']);
+    const model = await g.fetch('/ml/conversion-model?horizon_days=14');
+    const [status, body] = await json(model);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ model: { horizon_days: 14, held_out_auc: 0.82 } });
+    expect(await json(await g.fetch('/ml/conversion-model?horizon_days=soon'))).toMatchObject([400, {}]);
+    expect(calls).toEqual(['funnel checkout 2025-11-01T00:00:00.000Z', 'journey user 123 14', 'model 14']);
   });
 
   it('maps service codes to HTTP: Unimplemented 501, Unavailable 503, ResourceExhausted 429 + Retry-After, FailedPrecondition 400', async () => {

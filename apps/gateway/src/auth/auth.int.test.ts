@@ -153,6 +153,11 @@ describe('rate limits', () => {
     expect(limited.headers.get('retry-after')).toBe('30');
     expect(await limited.json()).toEqual({ code: 'resource_exhausted', message: 'rate limit exceeded' });
     expect((await overview(await token({ roles: ['reader'], sub: 'calm-analyst' }))).status).toBe(200);
+    // The window's counter sits under the client's key prefix (cleaned up with it) and expires with the window.
+    const window = Math.floor(1_700_000_010_000 / 60_000);
+    expect(await redis.get(`rate:sub:busy-analyst:${window}`)).toBe('8');
+    const ttl = await redis.ttl(`rate:sub:busy-analyst:${window}`);
+    expect(ttl > 0 && ttl <= 61).toBe(true);
   });
 
   it('answers 503 when Redis is unreachable, never lets the call through', async () => {

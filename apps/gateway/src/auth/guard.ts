@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../http/http-error.js';
 import type { Route } from '../http/route.js';
 import type { RateLimiter } from './rate-limit.js';
-import { hashKey, type WriteKeys } from './write-keys.js';
+import type { WriteKeys } from './write-keys.js';
 
 export interface JwtSettings {
   /** HS256 secret bytes, or an RS256 key set (createRemoteJWKSet). */
@@ -56,7 +56,8 @@ export function createGuard(deps: GuardDeps): (req: IncomingMessage, route: Rout
         throw new ConnectError('auth store unavailable', Code.Unavailable, undefined, undefined, err);
       });
       if (name === undefined) throw unauthenticated('unknown write key');
-      return `key:${hashKey(token).slice(0, 16)}`;
+      // One key per name (creating a key replaces the name's old one): the name is the key's identity.
+      return `key:${name}`;
     }
     let payload: JWTPayload;
     try {

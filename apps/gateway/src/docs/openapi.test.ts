@@ -78,4 +78,31 @@ describe('OpenAPI document', () => {
     expect([bundle.status, (await bundle.text()).length > 100_000]).toEqual([200, true]);
     expect((await gateway.fetch('/docs/../package.json')).status).toBe(404);
   });
+
+  it('serves ReDoc over the same document from the npm package, referencing only this origin', async () => {
+    const page = await gateway.fetch('/redoc');
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    const html = await page.text();
+    // Every src/href in the page is a same-origin path; nothing names another host or a font service.
+    const refs = [...html.matchAll(/(?:src|href)\s*=\s*["']([^"']*)["']/gi)].map((m) => m[1]);
+    expect(refs).toEqual(['/redoc/redoc.standalone.js', '/redoc/init.js']);
+    expect(html).not.toMatch(/https?:|\/\/[a-z]|fonts\.g/i);
+    // The policy keeps the browser on this origin (ReDoc's sidebar logo would come from cdn.redoc.ly).
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("img-src 'self' data:");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toMatch(/https?:|\*|unsafe-eval/);
+
+    const init = await (await gateway.fetch('/redoc/init.js')).text();
+    expect(init).toMatch(/^Redoc\.init\('\/openapi\.json', /);
+    expect(init).not.toMatch(/https?:|Roboto|Montserrat/);
+    const script = await gateway.fetch('/redoc/redoc.standalone.js');
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const code = await script.text();
+    expect(code.length).toBeGreaterThan(500_000);
+    expect(code).toContain('Redoc'); // the bundle's global
+    expect((await gateway.fetch('/redoc/../package.json')).status).toBe(404);
+    expect((await gateway.fetch('/redoc/redoc.lib.js')).status).toBe(404);
+  });
 });

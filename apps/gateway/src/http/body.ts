@@ -46,19 +46,26 @@ const tooLarge = (max: number) =>
 const bodyError = (rule: string, description: string) =>
   new RestInputError([{ field: '', rule, description }]);
 
-/** Deepest nesting of brackets outside strings; stops counting once past any sane limit. */
+/**
+ * Deepest nesting of brackets outside strings. It reads every body before JSON.parse, so it jumps over
+ * each string to its closing quote with indexOf (native) rather than testing each of its characters.
+ */
 export function depthOf(text: string): number {
   let depth = 0;
   let max = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92)
-        i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
+    if (c === 34) {
+      // The closing quote is the next one not escaped, i.e. not after an odd run of backslashes.
+      for (;;) {
+        const end = text.indexOf('"', i + 1);
+        if (end < 0) return max;
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 92) slashes++;
+        i = end;
+        if (slashes % 2 === 0) break;
+      }
+    } else if (c === 123 || c === 91) {
       depth++;
       if (depth > max) max = depth;
     } else if (c === 125 || c === 93) depth--;

@@ -56,7 +56,9 @@ export function toHttpError(
     if (err.code === Code.ResourceExhausted) headers['Retry-After'] = err.metadata.get('retry-after') ?? '1';
     if (err.code === Code.Unavailable) headers['Retry-After'] = '1';
     const violations = violationsOf(err);
-    if (status >= 500 && err.code !== Code.Unavailable && err.code !== Code.Unimplemented) {
+    // The connection itself failed (refused, reset, DNS): its message names an internal host and port.
+    const connection = isSystemError(err.cause);
+    if (connection || (status >= 500 && err.code !== Code.Unavailable && err.code !== Code.Unimplemented)) {
       logger.warn({ err, code: Code[err.code] }, 'service call failed');
     }
     return {
@@ -64,13 +66,18 @@ export function toHttpError(
       headers,
       body: {
         code: codeName(err.code),
-        message: err.rawMessage,
+        message: connection ? 'the service behind this route cannot be reached' : err.rawMessage,
         ...(violations === undefined ? {} : { violations }),
       },
     };
   }
   logger.error({ err }, 'gateway route failed');
   return { status: 500, headers: {}, body: { code: 'internal', message: 'internal error' } };
+}
+
+/** A Node.js system error (ECONNREFUSED, ECONNRESET, ENOTFOUND…): it carries `syscall` and often `address`. */
+function isSystemError(cause: unknown): boolean {
+  return cause instanceof Error && typeof (cause as NodeJS.ErrnoException).syscall === 'string';
 }
 
 /** The field violations a service sent with InvalidArgument (base64 JSON in binary metadata). */

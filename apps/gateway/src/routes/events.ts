@@ -13,15 +13,23 @@ import {
 import type { IncomingMessage } from 'node:http';
 import { fromRest, RestInputError, toRest } from '../rest-json.js';
 import type { Route, RouteContext } from '../http/route.js';
+import { createTrackCoalescer } from './track-coalescer.js';
 
 export interface EventRoutesDeps {
   readonly ingest: Client<typeof IngestService>;
   readonly timeoutMs: number;
+  /** Most single events that share one TrackBatch call when they arrive together (1: never); 256. */
+  readonly coalesceMaxEvents?: number;
 }
 
 /** POST /events/track, POST /events/batch, GET /events/{event_id}: IngestService Track, TrackBatch, GetEvent. */
 export function eventRoutes(deps: EventRoutesDeps): Route[] {
   const opts = (ctx: RouteContext) => ({ signal: ctx.signal, timeoutMs: deps.timeoutMs });
+  const track = createTrackCoalescer(deps.ingest, {
+    maxEvents: deps.coalesceMaxEvents ?? 256,
+    maxBytes: 1024 * 1024,
+    timeoutMs: deps.timeoutMs,
+  });
   return [
     {
       method: 'POST',
@@ -33,8 +41,9 @@ export function eventRoutes(deps: EventRoutesDeps): Route[] {
       response: { message: EventResultSchema },
       async handle(ctx) {
         const event = withRequestContext(fromRest(EventSchema, await ctx.body()), ctx);
-        const { result } = await deps.ingest.track({ event }, opts(ctx));
-        return { status: 200, body: toRest(EventResultSchema, result ?? create(EventResultSchema)) };
+        const length = Number(ctx.req.headers['content-length']);
+        const result = await track(event, Number.isFinite(length) ? length : undefined, ctx.signal);
+        return { status: 200, body: toRest(EventResultSchema, result) };
       },
     },
     {
@@ -116,16 +125,15 @@ export function eventRoutes(deps: EventRoutesDeps): Route[] {
   ];
 }
 
-/** The request's own facts the shop's client need not send: the IP it came from and its User-Agent. */
+/**
+ * The request's own facts the shop's client need not send: the IP it came from and its User-Agent.
+ * Fills them into the event in place: it is the one fromRest just built for this request, and copying
+ * every event of a 500-event batch twice over would be allocation for nothing.
+ */
 function withRequestContext(event: Event, ctx: { req: IncomingMessage; clientIp: string }): Event {
-  const context = event.context ?? create(EventContextSchema);
+  const context = (event.context ??= create(EventContextSchema));
+  if (context.ip === '') context.ip = ctx.clientIp;
   const userAgent = ctx.req.headers['user-agent'];
-  return {
-    ...event,
-    context: {
-      ...context,
-      ip: context.ip === '' ? ctx.clientIp : context.ip,
-      userAgent: context.userAgent === '' && userAgent !== undefined ? userAgent : context.userAgent,
-    },
-  };
+  if (context.userAgent === '' && userAgent !== undefined) context.userAgent = userAgent;
+  return event;
 }

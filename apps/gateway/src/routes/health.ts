@@ -1,5 +1,6 @@
 import type { Client } from '@connectrpc/connect';
 import { HealthCheckResponse_ServingStatus as ServingStatus, type Health } from '@broxiva/contracts';
+import type { Logger } from '@broxiva/telemetry';
 import type { Registry } from 'prom-client';
 import type { Route } from '../http/route.js';
 
@@ -11,6 +12,8 @@ export interface HealthRoutesDeps {
   readonly probes: Readonly<Record<string, Probe>>;
   readonly timeoutMs: number;
   readonly registry: Registry;
+  /** Where a failed probe's reason goes: it names hosts and ports, so it is logged, never answered. */
+  readonly logger: Logger;
 }
 
 /** grpc.health.v1 Check of the whole server ("") as a probe. */
@@ -21,7 +24,10 @@ export const grpcHealthProbe =
     if (res.status !== ServingStatus.SERVING) throw new Error(`status ${ServingStatus[res.status]}`);
   };
 
-/** GET /health (liveness; `?ready=1` for readiness), GET /health/ready, GET /metrics. */
+/**
+ * GET /health (liveness; `?ready=1` for readiness), GET /health/ready, GET /metrics. Readiness answers
+ * each dependency's name, up/down and latency only: the public port must not map the internal network.
+ */
 export function healthRoutes(deps: HealthRoutesDeps): Route[] {
   async function readiness() {
     const entries = await Promise.all(
@@ -31,8 +37,8 @@ export function healthRoutes(deps: HealthRoutesDeps): Route[] {
           await probe(AbortSignal.timeout(deps.timeoutMs));
           return [name, { status: 'up', latency_ms: round(performance.now() - started) }] as const;
         } catch (err) {
-          const error = err instanceof Error ? err.message : String(err);
-          return [name, { status: 'down', latency_ms: round(performance.now() - started), error }] as const;
+          deps.logger.warn({ err, dependency: name }, 'readiness probe failed');
+          return [name, { status: 'down', latency_ms: round(performance.now() - started) }] as const;
         }
       }),
     );

@@ -13,6 +13,8 @@ export interface AllRoutesDeps {
   readonly timeoutMs: number;
   readonly logger: Logger;
   readonly registry: Registry;
+  /** Most single events sharing one TrackBatch call (see eventRoutes). */
+  readonly coalesceMaxEvents?: number;
   /** Extra readiness probes (Redis). */
   readonly probes?: Readonly<Record<string, Probe>>;
 }
@@ -21,12 +23,17 @@ export interface AllRoutesDeps {
 export function allRoutes(deps: AllRoutesDeps): Route[] {
   const { clients, timeoutMs, logger } = deps;
   return [
-    ...eventRoutes({ ingest: clients.ingest, timeoutMs }),
+    ...eventRoutes({
+      ingest: clients.ingest,
+      timeoutMs,
+      ...(deps.coalesceMaxEvents === undefined ? {} : { coalesceMaxEvents: deps.coalesceMaxEvents }),
+    }),
     ...realtimeRoutes({ realtime: clients.realtime, timeoutMs, logger }),
     ...dashboardRoutes({ metrics: clients.metrics, timeoutMs }),
     ...insightsRoutes({ insights: clients.insights, timeoutMs }),
     ...healthRoutes({
       registry: deps.registry,
+      logger,
       timeoutMs: 1000,
       probes: {
         ingest: grpcHealthProbe(clients.health.ingest),

@@ -9,6 +9,8 @@ import {
   ForecastRequestSchema,
   ForecastResponseSchema,
   Granularity,
+  GetConversionModelRequestSchema,
+  GetConversionModelResponseSchema,
   GetJourneyPathsRequestSchema,
   GetJourneyPathsResponseSchema,
   GetTrendsRequestSchema,
@@ -50,7 +52,7 @@ const forecastParams: QueryParam[] = [
 ];
 const anomalyParams: QueryParam[] = [
   { ...field(StoredMetricSchema, 'metric'), required: true },
-  ...paramsOf(DetectAnomaliesRequestSchema, ['lookback_hours', 'sensitivity', 'granularity']),
+  ...paramsOf(DetectAnomaliesRequestSchema, ['lookback_hours', 'sensitivity', 'granularity', 'mode']),
 ];
 const trendParams = paramsOf(
   GetTrendsRequestSchema,
@@ -71,7 +73,12 @@ const funnelParams = paramsOf(AnalyzeFunnelRequestSchema, [
   'exclusions',
   'breakdown',
 ]);
-const journeyParams = paramsOf(GetUserJourneyRequestSchema, ['start_date', 'end_date']);
+const journeyParams = paramsOf(GetUserJourneyRequestSchema, [
+  'start_date',
+  'end_date',
+  'conversion_horizon_days',
+]);
+const conversionModelParams = paramsOf(GetConversionModelRequestSchema, ['horizon_days']);
 const pathParams = paramsOf(GetJourneyPathsRequestSchema, [
   'start_event',
   'end_event',
@@ -220,6 +227,26 @@ export function insightsRoutes(deps: InsightsRoutesDeps): Route[] {
         return {
           status: 200,
           body: toRest(GetUserJourneyResponseSchema, await deps.insights.getUserJourney(req, opts(ctx))),
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/ml/conversion-model',
+      access: 'read',
+      tag: 'ml',
+      summary:
+        'The purchase-within-N-days model behind journeys: coefficients, held-out AUC, Brier score and calibration.',
+      query: conversionModelParams,
+      response: { message: GetConversionModelResponseSchema },
+      async handle(ctx) {
+        const req = initOf(conversionModelParams, parseQuery(conversionModelParams, ctx.query));
+        return {
+          status: 200,
+          body: toRest(
+            GetConversionModelResponseSchema,
+            await deps.insights.getConversionModel(req, opts(ctx)),
+          ),
         };
       },
     },

@@ -12,7 +12,7 @@ export interface IngestProcessOptions {
  */
 export async function startIngestProcess(
   o: IngestProcessOptions,
-): Promise<{ url: string; stop(): Promise<void> }> {
+): Promise<{ url: string; output: readonly string[]; stop(): Promise<void> }> {
   const app = await startAppProcess('ingest', {
     INGEST_GRPC_PORT: '0',
     INGEST_HTTP_PORT: '0',
@@ -27,5 +27,5 @@ export async function startIngestProcess(
     OTEL_LOGS_EXPORTER: 'none',
     ...o.env,
   });
-  return { url: `http://127.0.0.1:${app.grpcPort}`, stop: () => app.stop() };
+  return { url: `http://127.0.0.1:${app.grpcPort}`, output: app.output, stop: () => app.stop() };
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '@broxiva/telemetry';
+import { injectTraceHeaders, type Logger } from '@broxiva/telemetry';
 import {
   Agent,
   request,
@@ -78,6 +78,8 @@ function forward(
   const ip = clientIp(req, deps.trustedProxyHops);
   const prior = req.headers['x-forwarded-for'];
   headers['x-forwarded-for'] = prior === undefined ? ip : `${String(prior)}, ${ip}`;
+  // The gateway's server span (the browser's traceparent is its parent) becomes the service call's parent.
+  injectTraceHeaders((key, value) => (headers[key] = value));
   const upstream = request(target, { method: req.method, headers, agent });
   upstream.on('response', (up) => {
     const out = strip(up.headers);
