@@ -26,15 +26,7 @@ export function startApp(name: string, env: Record<string, string>, label = name
     name: label,
     proc,
     // tsx runs the app in a child node process: sum the RSS of the whole process tree.
-    async rssMb() {
-      const pids = await descendants(proc.pid ?? 0);
-      let kb = 0;
-      for (const pid of pids) {
-        const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-        kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      }
-      return Math.round(kb / 1024);
-    },
+    rssMb: () => processTreeRssMb(proc.pid ?? 0),
     async stop() {
       if (proc.exitCode !== null) return;
       const exited = new Promise((r) => proc.once('exit', r));
@@ -43,6 +35,16 @@ export function startApp(name: string, env: Record<string, string>, label = name
       if (proc.exitCode === null) proc.kill('SIGKILL');
     },
   };
+}
+
+/** Resident memory of a process and all its descendants, in MB (tsx runs scripts in a child node). */
+export async function processTreeRssMb(root: number): Promise<number> {
+  let kb = 0;
+  for (const pid of await descendants(root)) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }
+  return Math.round(kb / 1024);
 }
 
 async function descendants(root: number): Promise<number[]> {

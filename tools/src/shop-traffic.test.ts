@@ -1,6 +1,6 @@
 import { timestampMs } from '@bufbuild/protobuf/wkt';
 import { describe, expect, it } from 'vitest';
-import { createShop, trafficShape } from './shop-traffic.js';
+import { createShop, inMarket, trafficShape, userIntent } from './shop-traffic.js';
 
 const FUNNEL = ['product_view', 'add_to_cart', 'checkout_start', 'purchase'];
 
@@ -32,6 +32,42 @@ describe('shop traffic simulator', () => {
     const rate = sessions.filter((s) => s.some((e) => e.eventType === 'purchase')).length / sessions.length;
     expect(rate).toBeGreaterThan(0.025);
     expect(rate).toBeLessThan(0.045);
+  });
+
+  it('keen users (high intent) visit more often and buy more often per visit than browsers', () => {
+    const shop = createShop({ seed: 5, users: 2000, currency: 'EUR' });
+    const stats = { keen: { users: 0, sessions: 0, buys: 0 }, browsers: { users: 0, sessions: 0, buys: 0 } };
+    for (let k = 0; k < 2000; k++) stats[userIntent(5, k) > 0.3 ? 'keen' : 'browsers'].users++;
+    for (let s = 0; s < 20_000; s++) {
+      const events = shop.session(new Date('2025-12-04T10:00:00Z'));
+      const k = Number(events[0]!.userId.slice('user_'.length));
+      const g = stats[userIntent(5, k) > 0.3 ? 'keen' : 'browsers'];
+      g.sessions++;
+      if (events.some((e) => e.eventType === 'purchase')) g.buys++;
+    }
+    const { keen, browsers } = stats;
+    expect(keen.users).toBeGreaterThan(100);
+    expect(keen.sessions / keen.users).toBeGreaterThan((1.5 * browsers.sessions) / browsers.users);
+    expect(keen.buys / keen.sessions).toBeGreaterThan((1.5 * browsers.buys) / browsers.sessions);
+  });
+
+  it('users shop in bursts: in market, they visit more and buy more per visit', () => {
+    const shop = createShop({ seed: 9, users: 2000, currency: 'EUR' });
+    const at = new Date('2025-12-04T10:00:00Z');
+    const share =
+      Array.from({ length: 2000 }, (_, k) => inMarket(9, k, at.getTime())).filter(Boolean).length / 2000;
+    // About 7 days in every 600-1200.
+    expect(share).toBeGreaterThan(0.003);
+    expect(share).toBeLessThan(0.02);
+    const g = { in: { sessions: 0, buys: 0 }, out: { sessions: 0, buys: 0 } };
+    for (let s = 0; s < 20_000; s++) {
+      const events = shop.session(at);
+      const x = g[inMarket(9, Number(events[0]!.userId.slice('user_'.length)), at.getTime()) ? 'in' : 'out'];
+      x.sessions++;
+      if (events.some((e) => e.eventType === 'purchase')) x.buys++;
+    }
+    expect(g.in.sessions / share).toBeGreaterThan((50 * g.out.sessions) / (1 - share));
+    expect(g.in.buys / g.in.sessions).toBeGreaterThan((2 * g.out.buys) / g.out.sessions);
   });
 
   it('is busiest in the afternoon and quietest before dawn, busier at weekends', () => {

@@ -53,9 +53,45 @@ export interface ShopOptions {
   readonly currency: string;
 }
 
+/** A uniform 0-1 number from a user number, the seed and a salt (MurmurHash3's finaliser). */
+function userHash(seed: number, user: number, salt: number): number {
+  let h = (Math.imul(user, 0x9e3779b1) ^ seed ^ Math.imul(salt, 0x85ebca6b)) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+/**
+ * A user's purchase intent, 0-1, fixed per user (a hash of the user number and the seed): cubed uniform,
+ * so most users browse and few are keen buyers.
+ */
+export function userIntent(seed: number, user: number): number {
+  return userHash(seed, user, 0) ** 3;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Whether a user is "in market" at `ms`: shopping for something, a 7-day window that comes back every
+ * 600-1200 days (period and phase per user). In market, users visit far more often (about half of all
+ * sessions fall in such bursts, a few per burst) and add to cart and buy more often: real shoppers come
+ * back several times within days before they buy.
+ */
+export function inMarket(seed: number, user: number, ms: number): boolean {
+  const period = 600 + Math.floor(userHash(seed, user, 1) * 601);
+  const phase = Math.floor(userHash(seed, user, 2) * period);
+  return (Math.floor(ms / DAY_MS) + phase) % period < 7;
+}
+
 /**
  * Generates sessions of a plausible shop: each session views pages and products, some add to cart,
- * fewer check out, fewer still buy (roughly 3 % of sessions convert). Events carry fresh UUIDs.
+ * fewer check out, fewer still buy (roughly 3.5 % of sessions convert). Events carry fresh UUIDs.
+ * Users differ in intent (userIntent): out of market, keen users visit up to 11× as often as browsers and add to cart
+ * and buy more often; and they shop in bursts (inMarket): several visits within a week. So past behaviour predicts purchases, as in
+ * a real shop.
  */
 export function createShop(opts: ShopOptions) {
   const rnd = seededRandom(opts.seed);
@@ -71,7 +107,17 @@ export function createShop(opts: ShopOptions) {
 
   /** One session's events, starting at `start`, a few seconds apart. */
   function session(start: Date): Event[] {
-    const user = `user_${Math.floor(rnd() * opts.users)}`;
+    // Visits ∝ 150 in market, else 0.3 + 3 × intent, by rejection sampling against the largest weight.
+    let k: number;
+    let intent: number;
+    let keen: boolean;
+    do {
+      k = Math.floor(rnd() * opts.users);
+      intent = userIntent(opts.seed, k);
+      keen = inMarket(opts.seed, k, start.getTime());
+    } while (rnd() * 150 > (keen ? 150 : 0.3 + 3 * intent));
+    const boost = keen ? 1 : 0;
+    const user = `user_${k}`;
     const sessionId = `sess_${opts.seed}_${sessionNo++}`;
     const [country, region] = pick(REGIONS);
     const context = { userAgent: pick(AGENTS), referrer: pick(REFERRERS), country, region, locale: 'en-US' };
@@ -104,14 +150,14 @@ export function createShop(opts: ShopOptions) {
     for (let i = 0; i < views; i++)
       push('product_view', { page: `/products/${productId}`, product_id: productId, category, price });
     if (rnd() < 0.3) push('search', { page: '/search', query: category });
-    if (rnd() > 0.25) return events;
+    if (rnd() > 0.06 + 0.3 * intent + 0.25 * boost) return events;
     const quantity = 1 + Math.floor(rnd() * 3);
     const item = { productId, category, price: { amount: price, currency: opts.currency }, quantity };
     const line = { amount: Math.round(price * quantity * 100) / 100, currency: opts.currency };
     push('add_to_cart', { page: `/products/${productId}` }, { revenue: line, items: [item] });
     if (rnd() > 0.45) return events;
     push('checkout_start', { page: '/checkout' }, { revenue: line, items: [item] });
-    if (rnd() > 0.3) return events;
+    if (rnd() > 0.02 + 0.2 * intent + 0.25 * boost) return events;
     push(
       'purchase',
       { page: '/checkout/done' },

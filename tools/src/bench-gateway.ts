@@ -1,0 +1,459 @@
+// REST gateway benchmark: POST /events/track (single events, keep-alive) closed-loop for throughput and
+// open-loop at a fixed rate for latency, then POST /events/batch with 500 events. Starts the Ingest and
+// gateway apps as processes on the local services (own NATS stream prefix, a write key of its own, auth
+// on as in production) unless --target names a running gateway (then pass --key). Load comes from
+// several processes of this same file (--worker): one Node process saturates long before the gateway.
+// Prints one JSON document. Run by hand:
+//   tsx tools/src/bench-gateway.ts [--seconds 10] [--processes 4] [--connections 16] [--open-rate 5000]
+//                                  [--batch-seconds 10] [--batch-processes 2] [--phases closed,open,batch]
+//                                  [--profile /tmp/gw-prof (node --cpu-prof of the gateway; top functions)]
+//                                  [--target http://127.0.0.1:8005 --key bx_…]
+import { toJson } from '@bufbuild/protobuf';
+import { connectBus, topology } from '@broxiva/bus';
+import { destroyTopology, testPrefix } from '@broxiva/bus/testing';
+import { EventSchema, useNodeTextEncoding } from '@broxiva/contracts';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { startApp, waitForHttp, type AppProcess } from './bench-support.js';
+import { createShop } from './shop-traffic.js';
+
+useNodeTextEncoding();
+const { values: a } = parseArgs({
+  options: {
+    worker: { type: 'boolean', default: false },
+    // Worker options.
+    url: { type: 'string', default: 'http://127.0.0.1:8005' },
+    batch: { type: 'string', default: '1' },
+    rate: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '1' },
+    // Both.
+    key: { type: 'string' },
+    connections: { type: 'string', default: '16' },
+    seconds: { type: 'string', default: '10' },
+    // Orchestrator options.
+    target: { type: 'string' },
+    processes: { type: 'string', default: '4' },
+    'open-rate': { type: 'string', default: '5000' },
+    'batch-seconds': { type: 'string', default: '10' },
+    'batch-processes': { type: 'string', default: '2' },
+    profile: { type: 'string' },
+    /** Which of closed (track throughput), open (track at --open-rate), batch to run. */
+    phases: { type: 'string', default: 'closed,open,batch' },
+  },
+});
+
+/** Latency histogram: 50 µs buckets, merged across load processes for exact-enough percentiles. */
+type Histogram = Record<string, number>;
+const BUCKET_MS = 0.05;
+
+interface WorkerReport {
+  readonly requests: number;
+  readonly events: number;
+  readonly failed: number;
+  readonly statuses: Record<string, number>;
+  readonly seconds: number;
+  readonly histogram: Histogram;
+}
+
+if (a.worker) await worker();
+else await orchestrate();
+
+// --- load process -------------------------------------------------------------------------------------
+
+async function worker(): Promise<void> {
+  const url = new URL(a.url);
+  const path = Number(a.batch) > 1 ? '/events/batch' : '/events/track';
+  const size = Number(a.batch);
+  const rate = Number(a.rate);
+  const connections = Number(a.connections);
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (a.key !== undefined) headers['authorization'] = `Bearer ${a.key}`;
+
+  // Realistic events in the REST shape; each request copies them with a fresh id and the current time.
+  const shop = createShop({ seed: Number(a.seed), users: 50_000, currency: 'USD' });
+  const pool: Record<string, unknown>[] = [];
+  while (pool.length < 5_000) {
+    for (const e of shop.session(new Date())) {
+      pool.push(toJson(EventSchema, e, { useProtoFieldName: true }) as Record<string, unknown>);
+    }
+  }
+  let cursor = 0;
+  const body = (): Buffer => {
+    const timestamp = new Date().toISOString();
+    const one = () => ({ ...pool[cursor++ % pool.length], event_id: randomUUID(), timestamp });
+    return Buffer.from(JSON.stringify(size > 1 ? Array.from({ length: size }, one) : one()));
+  };
+
+  const histogram: Histogram = {};
+  const statuses: Record<string, number> = {};
+  let requests = 0;
+  let events = 0;
+  let failed = 0;
+  const send = (payload: Buffer, since: number) =>
+    new Promise<void>((resolve) => {
+      const req = request(
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          path,
+          method: 'POST',
+          headers: { ...headers, 'content-length': payload.length },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => size > 1 && chunks.push(c));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            statuses[status] = (statuses[status] ?? 0) + 1;
+            const bucket = Math.floor((performance.now() - since) / BUCKET_MS);
+            histogram[bucket] = (histogram[bucket] ?? 0) + 1;
+            requests++;
+            if (status === 200 || status === 207) {
+              events +=
+                size > 1
+                  ? ((JSON.parse(Buffer.concat(chunks).toString()) as { accepted?: number }).accepted ?? 0)
+                  : 1;
+            } else failed++;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        failed++;
+        statuses['error'] = (statuses['error'] ?? 0) + 1;
+        resolve();
+      });
+      req.end(payload);
+    });
+
+  const started = performance.now();
+  const end = started + Number(a.seconds) * 1000;
+  if (rate === 0) {
+    // Closed loop: each connection sends its next request as soon as the last one is answered.
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < end) await send(body(), performance.now());
+      }),
+    );
+  } else {
+    // Open loop: request i is due at started + i / rate whatever the answers do; latency counts from
+    // when it was due, so a slow gateway cannot hide its queue (no coordinated omission).
+    const inflight = new Map<Promise<void>, number>(); // each request → when it was due
+    let i = 0;
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const now = performance.now();
+        if (now >= end) {
+          clearInterval(timer);
+          resolve();
+          return;
+        }
+        for (; started + (i * 1000) / rate <= now; i++) {
+          const due = started + (i * 1000) / rate;
+          const p = send(body(), due);
+          inflight.set(p, due);
+          void p.then(() => inflight.delete(p));
+        }
+      }, 1);
+    });
+    // An overloaded gateway leaves a queue behind: wait for it a little, then count the rest as failed,
+    // with their wait so far as (a lower bound of) their latency, rather than drain it for minutes.
+    await Promise.race([Promise.all(inflight.keys()), sleep(5_000)]);
+    const now = performance.now();
+    for (const due of inflight.values()) {
+      const bucket = Math.floor((now - due) / BUCKET_MS);
+      histogram[bucket] = (histogram[bucket] ?? 0) + 1;
+      failed++;
+    }
+    if (inflight.size > 0) statuses['unfinished'] = inflight.size;
+  }
+  agent.destroy();
+  const report: WorkerReport = {
+    requests,
+    events,
+    failed,
+    statuses,
+    seconds: (performance.now() - started) / 1000,
+    histogram,
+  };
+  console.log(JSON.stringify(report));
+  // Requests abandoned in the agent's queue must not keep this process alive (stdout to a pipe is synchronous).
+  process.exit(0);
+}
+
+// --- orchestrator -------------------------------------------------------------------------------------
+
+async function orchestrate(): Promise<void> {
+  const seconds = a.seconds;
+  const processes = Number(a.processes);
+  const result: Record<string, unknown> = {
+    machine: '2 cores shared with other work: figures are noisy, load processes share the cores',
+    started: new Date().toISOString(),
+  };
+  const apps: AppProcess[] = [];
+  const prefix = testPrefix();
+  const keyName = `bench-gateway-${prefix}`;
+  let base = a.target;
+  let key = a.key;
+  let rss = 0;
+  let sampler: NodeJS.Timeout | undefined;
+  try {
+    if (base === undefined) {
+      const ingestEnv = {
+        NATS_STREAM_PREFIX: prefix,
+        EVENTS_STREAM_MAX_GIB: '4',
+        INGEST_GRPC_PORT: '52051',
+        INGEST_HTTP_PORT: '52081',
+        // Ingest keys its dedup window under its own prefix in this Redis database.
+        REDIS_URL: 'redis://127.0.0.1:6379/14',
+      };
+      apps.push(startApp('ingest', ingestEnv));
+      key = await keys('create', keyName);
+      const gatewayEnv = {
+        PORT: '58005',
+        INGEST_URL: 'http://127.0.0.1:52051',
+        REDIS_URL: 'redis://127.0.0.1:6379/14',
+        JWT_SECRET: randomUUID(),
+        JWT_ISSUER: 'bench',
+        JWT_AUDIENCE: 'bench',
+        RATE_LIMIT_PER_MINUTE: '10000000',
+      };
+      const gateway =
+        a.profile === undefined ? startApp('gateway', gatewayEnv) : profiledGateway(gatewayEnv, a.profile);
+      apps.push(gateway);
+      base = `http://127.0.0.1:${gatewayEnv.PORT}`;
+      await waitForHttp(`http://127.0.0.1:${ingestEnv.INGEST_HTTP_PORT}/metrics`);
+      await waitForHttp(`${base}/health`);
+      sampler = setInterval(() => void gateway.rssMb().then((mb) => (rss = Math.max(rss, mb))), 1000);
+    }
+    if (key === undefined) throw new Error('--target needs --key (a write key of that gateway)');
+    // Each phase also reports the CPU time the gateway and Ingest spent per request (when started here).
+    const load = async (n: number, args: Record<string, string>) => {
+      const cpu = () => Promise.all(apps.map((app) => cpuSeconds(app.proc.pid ?? 0)));
+      const before = await cpu();
+      const r = await workers(n, { url: base ?? '', key: key ?? '', ...args });
+      const used = (await cpu()).map((c, i) => c - (before[i] ?? 0));
+      const perRequest = Object.fromEntries(
+        apps.map((app, i) => [app.name, Math.round(((used[i] ?? 0) * 1e6) / Math.max(1, r.requests))]),
+      );
+      return { ...r, ...(apps.length > 0 ? { cpu_us_per_request: perRequest } : {}) };
+    };
+
+    const phases = new Set(a.phases.split(','));
+    // Warm-up: JIT, connections, Redis and the HTTP/2 session to Ingest.
+    await load(processes, { seconds: '3', connections: a.connections });
+
+    // 1. Throughput: closed loop, `processes` × `connections` keep-alive connections.
+    if (phases.has('closed')) {
+      const closed = await load(processes, { seconds, connections: a.connections });
+      result['track_closed_loop'] = {
+        load_processes: processes,
+        connections: processes * Number(a.connections),
+        ...closed,
+      };
+    }
+
+    // 2. Latency at a fixed rate, open loop (latency counted from when each request was due).
+    if (phases.has('open')) {
+      const rate = Number(a['open-rate']);
+      const open = await load(processes, { seconds, connections: '64', rate: String(rate / processes) });
+      result['track_open_loop'] = { target_requests_per_s: rate, load_processes: processes, ...open };
+    }
+
+    // 3. Batches of 500 events.
+    if (phases.has('batch')) {
+      const bp = Number(a['batch-processes']);
+      const batch = await load(bp, { seconds: a['batch-seconds'], connections: '2', batch: '500' });
+      result['batch_500'] = { load_processes: bp, connections: bp * 2, ...batch };
+    }
+  } finally {
+    if (sampler !== undefined) clearInterval(sampler);
+    for (const app of apps.reverse()) await app.stop();
+    if (a.target === undefined) {
+      await keys('revoke', keyName).catch(() => undefined);
+      const bus = await connectBus({ url: 'nats://127.0.0.1:4222', name: 'bench-cleanup' });
+      await destroyTopology(bus.jsm, topology({ prefix }));
+      await bus.close();
+    }
+  }
+  if (rss > 0) result['gateway_rss_mb_max'] = rss;
+  if (a.profile !== undefined) result['profile'] = await summariseProfile(a.profile);
+  console.log(JSON.stringify(result, null, 2));
+}
+
+/**
+ * The gateway under `node --cpu-prof` (a flag NODE_OPTIONS refuses, so not through startApp's tsx): the
+ * profile is written when it exits on SIGTERM.
+ */
+function profiledGateway(env: Record<string, string>, dir: string): AppProcess {
+  const proc = spawn(
+    process.execPath,
+    ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'apps/gateway/src/main.ts'],
+    { env: { ...process.env, LOG_LEVEL: 'WARNING', ...env }, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  return {
+    name: 'gateway',
+    proc,
+    rssMb: async () =>
+      Math.round(
+        Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+      ),
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/**
+ * CPU seconds (user + system) a process tree has used so far, from /proc (1/100 s ticks): the cost per
+ * request from this is what a shared machine cannot blur the way it blurs wall-clock rates.
+ */
+async function cpuSeconds(root: number): Promise<number> {
+  let ticks = 0;
+  const pids = [root];
+  for (let i = 0; i < pids.length; i++) {
+    const children = await readFile(`/proc/${pids[i]}/task/${pids[i]}/children`, 'utf8').catch(() => '');
+    pids.push(...children.split(/\s+/).filter(Boolean).map(Number));
+    const stat = await readFile(`/proc/${pids[i]}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return ticks / 100;
+}
+
+/** The gateway's own key command, as an operator runs it: prints a created key once. */
+function keys(command: 'create' | 'revoke', name: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('node_modules/.bin/tsx', ['apps/gateway/src/keys-command.ts', command, name], {
+      env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:6379/14' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.once('exit', (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`keys ${command}: ${code}`)),
+    );
+  });
+}
+
+/** Runs `n` load processes (this file with --worker) at once; merges their counts and histograms. */
+async function workers(n: number, args: Record<string, string>) {
+  const outputs = await Promise.all(
+    Array.from(
+      { length: n },
+      (_, i) =>
+        new Promise<string>((resolve, reject) => {
+          const flags = Object.entries({ ...args, seed: String(i + 1) }).flatMap(([k, v]) => [`--${k}`, v]);
+          const p = spawn('node_modules/.bin/tsx', ['tools/src/bench-gateway.ts', '--worker', ...flags], {
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          let out = '';
+          p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          p.once('exit', (code) =>
+            code === 0 ? resolve(out) : reject(new Error(`load process exited ${code}`)),
+          );
+        }),
+    ),
+  );
+  const reports = outputs.map((o) => JSON.parse(o.trim().split('\n').pop() ?? '{}') as WorkerReport);
+  const sum = (f: (r: WorkerReport) => number) => reports.reduce((m, r) => m + f(r), 0);
+  const secs = Math.max(...reports.map((r) => r.seconds));
+  const merged = new Map<number, number>();
+  const statuses: Record<string, number> = {};
+  for (const r of reports) {
+    for (const [b, c] of Object.entries(r.histogram)) merged.set(Number(b), (merged.get(Number(b)) ?? 0) + c);
+    for (const [s, c] of Object.entries(r.statuses)) statuses[s] = (statuses[s] ?? 0) + c;
+  }
+  const buckets = [...merged.entries()].sort((x, y) => x[0] - y[0]);
+  const total = buckets.reduce((m, [, c]) => m + c, 0);
+  const at = (p: number) => {
+    let seen = 0;
+    for (const [b, c] of buckets) if ((seen += c) >= p * total) return +((b + 1) * BUCKET_MS).toFixed(2);
+    return 0;
+  };
+  const requests = sum((r) => r.requests);
+  return {
+    seconds: +secs.toFixed(1),
+    requests,
+    requests_per_s: Math.round(requests / secs),
+    events_per_s: Math.round(sum((r) => r.events) / secs),
+    failed: sum((r) => r.failed),
+    statuses,
+    p50_ms: at(0.5),
+    p99_ms: at(0.99),
+    p999_ms: at(0.999),
+    max_ms: +((buckets.at(-1)?.[0] ?? 0) * BUCKET_MS + BUCKET_MS).toFixed(2),
+  };
+}
+
+/**
+ * The hottest functions (self time, as a share of the busy samples) and the heaviest files and packages
+ * (inclusive) of the gateway's CPU profile from --cpu-prof. The profile with the most busy samples is the
+ * gateway's main thread (the others are tsx's loader thread).
+ */
+async function summariseProfile(dir: string) {
+  interface Node {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    hitCount?: number;
+    children?: number[];
+  }
+  let best: { file: string; nodes: Node[]; busy: number } | undefined;
+  for (const f of (await readdir(dir)).filter((x) => x.endsWith('.cpuprofile'))) {
+    const { nodes } = JSON.parse(await readFile(join(dir, f), 'utf8')) as { nodes: Node[] };
+    const busy = nodes.reduce(
+      (m, n) => m + (n.callFrame.functionName === '(idle)' ? 0 : (n.hitCount ?? 0)),
+      0,
+    );
+    if (best === undefined || busy > best.busy) best = { file: join(dir, f), nodes, busy };
+  }
+  if (best === undefined) return {};
+  const { nodes, busy } = best;
+  const short = (url: string) => url.replace(/^.*\/(node_modules|apps|libs)\//, '$1/');
+  const self = new Map<string, number>();
+  for (const n of nodes) {
+    if (n.callFrame.functionName === '(idle)') continue;
+    const { functionName, url, lineNumber } = n.callFrame;
+    const name = `${functionName || '(anonymous)'} ${short(url)}:${lineNumber + 1}`;
+    self.set(name, (self.get(name) ?? 0) + (n.hitCount ?? 0));
+  }
+  // Inclusive time by our source file or npm package: each sample counts once per file on its stack.
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inclusive = new Map<string, number>();
+  for (const n of nodes) {
+    if (!n.hitCount) continue;
+    const seen = new Set<string>();
+    for (let id: number | undefined = n.id; id !== undefined; id = parent.get(id)) {
+      const url = byId.get(id)?.callFrame.url ?? '';
+      const pkg =
+        /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (/\/(apps|libs)\//.test(url) ? short(url) : '');
+      if (pkg !== '' && !seen.has(pkg)) {
+        seen.add(pkg);
+        inclusive.set(pkg, (inclusive.get(pkg) ?? 0) + n.hitCount);
+      }
+    }
+  }
+  const top = (m: Map<string, number>, n: number) =>
+    [...m.entries()]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, n)
+      .map(([name, hits]) => `${((hits / Math.max(1, busy)) * 100).toFixed(1)}% ${name}`);
+  return {
+    file: best.file,
+    busy_ms: busy, // samples of 1 ms, the default interval
+    top_self_percent_of_busy: top(self, 25),
+    top_inclusive_percent_of_busy: top(inclusive, 20),
+  };
+}
