@@ -27,7 +27,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
     /** Requests in flight at once from this process. */
-    concurrency: { type: 'string', default: '4' },
+    concurrency: { type: 'string', default: '1' },
   },
 });
 const size = Number(values.batch);

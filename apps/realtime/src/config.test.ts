@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c.enabled).toBe(true);
     expect(c.server).toEqual({ grpcPort: 50052, httpPort: 8082, corsOrigins: '*' });
-    expect(c.consumer).toEqual({ batchSize: 1000, flushIntervalMs: 100 });
+    expect(c.consumer).toEqual({ batchSize: 1000, flushIntervalMs: 20 });
     expect(c.live).toEqual({
       userTimeoutMs: 1_800_000,
       sessionTimeoutMs: 3_600_000,

@@ -18,7 +18,7 @@ export function loadConfig(env: Env) {
       /** Count events flagged as bots in the live numbers (left out by default). */
       REALTIME_INCLUDE_BOTS: flag(false),
       /** The longest an event waits in the consumer before it is applied to Redis. */
-      REALTIME_FLUSH_INTERVAL_MS: integer(100, 5, 5_000),
+      REALTIME_FLUSH_INTERVAL_MS: integer(20, 5, 5_000),
       /**
        * How long an applied event id is remembered (about 100 bytes of Redis per event). A message
        * delivered later than this after ingest is left out of the live numbers rather than risk counting
