@@ -1,18 +1,10 @@
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { EventSchema, type CommerceSchema, type Event } from '@broxiva/contracts';
+import { seededRandom } from '@broxiva/insights-behaviour';
 
-/** A seeded PRNG (mulberry32), so a simulation can be replayed exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulator's PRNG, re-exported for the tools that replay its runs. */
+export { seededRandom };
 
 export const CATEGORIES = ['electronics', 'fashion', 'home', 'beauty', 'sports', 'books'] as const;
 const REGIONS = [

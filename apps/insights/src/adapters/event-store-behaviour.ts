@@ -1,10 +1,11 @@
-import type {
-  CohortCell,
-  ConversionExample,
-  FunnelEvent,
-  JourneyEvent,
-  PeriodUnit,
-  UserActivity,
+import {
+  seededRandom,
+  type CohortCell,
+  type ConversionExample,
+  type FunnelEvent,
+  type JourneyEvent,
+  type PeriodUnit,
+  type UserActivity,
 } from '@broxiva/insights-behaviour';
 import type { Pool, PoolClient } from 'pg';
 
@@ -151,18 +152,6 @@ function toActivity(r: Row): UserActivity {
     recentAddToCarts: r.recent_add_to_carts as number,
     channelEvents: Object.fromEntries(CHANNELS.map((c) => [c, r[`ch_${c}`] as number])),
     deviceEvents: Object.fromEntries(DEVICES.map((d) => [d, r[`dev_${d}`] as number])),
-  };
-}
-
-/** mulberry32: a small seeded PRNG for the reproducible training sample. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as seeded } from './seeded-random.js';
 import {
   CONVERSION_FEATURES,
   conversionFeatures,
@@ -9,17 +10,6 @@ import {
   type ConversionExample,
   type UserActivity,
 } from './conversion-model.js';
-
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const activity = (over: Partial<UserActivity> = {}): UserActivity => ({
   events: 10,

@@ -56,3 +56,4 @@ export {
   type LogisticModel,
   type LogisticOptions,
 } from './logistic-regression.js';
+export { seededRandom } from './seeded-random.js';

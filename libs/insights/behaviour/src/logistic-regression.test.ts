@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as seeded } from './seeded-random.js';
 import { contributions, fitLogistic, predictProbability, rawCoefficients } from './logistic-regression.js';
 
-/** mulberry32: a seeded PRNG so the simulated data are the same on every run. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const normal = (rnd: () => number) => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
 
 // mtcars (R datasets): horsepower, weight (1000 lb) and transmission (1 = manual), in R's row order.
