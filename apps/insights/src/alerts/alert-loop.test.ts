@@ -1,4 +1,5 @@
-import { createLogger } from '@broxiva/telemetry';
+import { Code, ConnectError } from '@connectrpc/connect';
+import { createLogger, type Logger } from '@broxiva/telemetry';
 import { describe, expect, it } from 'vitest';
 import { scheduleAnomalyChecks } from './alert-loop.js';
 
@@ -29,5 +30,28 @@ describe('scheduleAnomalyChecks', () => {
     expect(overlap).toBe(false);
     await sleep(50);
     expect(runs).toBe(after);
+  });
+
+  it('logs an unreachable Metrics service as a warning and any other failure as an error', async () => {
+    const lines: string[] = [];
+    const recording = {
+      warn: (_o: object, msg: string) => void lines.push(`warn ${msg}`),
+      error: (_o: object, msg: string) => void lines.push(`error ${msg}`),
+    } as unknown as Logger;
+    const failures = [new ConnectError('connect ECONNREFUSED', Code.Unavailable), new Error('bad series')];
+    const stop = scheduleAnomalyChecks({
+      intervalMs: 5,
+      logger: recording,
+      check: async () => {
+        const e = failures.shift();
+        if (e !== undefined) throw e;
+      },
+    });
+    await sleep(40);
+    await stop();
+    expect(lines).toEqual([
+      'warn anomaly check skipped: Metrics is unavailable',
+      'error anomaly check failed',
+    ]);
   });
 });

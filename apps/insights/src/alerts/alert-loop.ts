@@ -1,3 +1,4 @@
+import { Code, ConnectError } from '@connectrpc/connect';
 import type { Logger } from '@broxiva/telemetry';
 
 export interface AlertLoopOptions {
@@ -19,7 +20,11 @@ export function scheduleAnomalyChecks(o: AlertLoopOptions): () => Promise<void> 
       .check()
       .then(
         () => undefined,
-        (err: unknown) => o.logger.error({ err }, 'anomaly check failed'),
+        (err: unknown) =>
+          // The Metrics service not being up yet (start-up order) or restarting is expected: a warning.
+          err instanceof ConnectError && err.code === Code.Unavailable
+            ? o.logger.warn({ reason: err.rawMessage }, 'anomaly check skipped: Metrics is unavailable')
+            : o.logger.error({ err }, 'anomaly check failed'),
       )
       .finally(() => {
         if (!stopped) timer = setTimeout(run, o.intervalMs);
