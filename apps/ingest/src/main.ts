@@ -3,7 +3,7 @@ import { pgPool } from '@broxiva/db';
 import { createEventReader } from '@broxiva/event-store';
 import { createRedis, ready } from '@broxiva/redis';
 import { createUserAgentParser } from '@broxiva/ingest-domain';
-import { createRpcServer, runUntilSignal, prometheusRoute } from '@broxiva/rpc';
+import { runUntilSignal, serveService } from '@broxiva/rpc';
 import { createLogger, createMetricsRegistry, injectTraceHeaders, startTracing } from '@broxiva/telemetry';
 import { v7 as uuidv7 } from 'uuid';
 import { openGeoLookup } from './adapters/geoip-lookup.js';
@@ -48,16 +48,13 @@ const app = buildApp({
   onResult: metrics.onResult,
 });
 
-const server = createRpcServer({
+const server = await serveService({
+  service: 'ingest',
   routes: app.routes,
-  grpcPort: config.server.grpcPort,
-  httpPort: config.server.httpPort,
-  cors: { allowedOrigins: config.server.corsOrigins },
+  server: config.server,
   logger,
-  httpHandlers: { '/metrics': prometheusRoute(registry) },
+  registry,
 });
-await server.start();
-logger.info({ grpcPort: server.grpcPort, httpPort: server.httpPort }, 'ingest serving');
 
 await runUntilSignal(logger, [
   () => server.stop(),

@@ -1,7 +1,7 @@
 import { createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { MetricsService } from '@broxiva/contracts';
-import { createRpcServer, runUntilSignal, prometheusRoute } from '@broxiva/rpc';
+import { runUntilSignal, serveService } from '@broxiva/rpc';
 import { createLogger, createMetricsRegistry, startTracing } from '@broxiva/telemetry';
 import { pgPool } from '@broxiva/db';
 import { createBehaviourStore } from './adapters/event-store-behaviour.js';
@@ -90,16 +90,13 @@ const app = buildApp({
   },
 });
 
-const server = createRpcServer({
+const server = await serveService({
+  service: 'insights',
   routes: app.routes,
-  grpcPort: config.server.grpcPort,
-  httpPort: config.server.httpPort,
-  cors: { allowedOrigins: config.server.corsOrigins },
+  server: config.server,
   logger,
-  httpHandlers: { '/metrics': prometheusRoute(registry) },
+  registry,
 });
-await server.start();
-logger.info({ grpcPort: server.grpcPort, httpPort: server.httpPort }, 'insights serving');
 
 await runUntilSignal(logger, [
   () => server.stop(),

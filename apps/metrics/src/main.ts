@@ -10,7 +10,7 @@ import {
   dashboardMigrations,
 } from '@broxiva/metrics-data-access';
 import { createRedis } from '@broxiva/redis';
-import { createRpcServer, runUntilSignal, prometheusRoute } from '@broxiva/rpc';
+import { runUntilSignal, serveService } from '@broxiva/rpc';
 import { createLogger, createMetricsRegistry, startTracing } from '@broxiva/telemetry';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -91,16 +91,13 @@ const app = buildApp({
   metrics: queryMetrics,
   currency: config.queries.currency,
 });
-const server = createRpcServer({
+const server = await serveService({
+  service: 'metrics',
   routes: app.routes,
-  grpcPort: config.server.grpcPort,
-  httpPort: config.server.httpPort,
-  cors: { allowedOrigins: config.server.corsOrigins },
+  server: config.server,
   logger,
-  httpHandlers: { '/metrics': prometheusRoute(registry) },
+  registry,
 });
-await server.start();
-logger.info({ grpcPort: server.grpcPort, httpPort: server.httpPort }, 'metrics serving');
 
 await runUntilSignal(logger, [
   () => server.stop(),

@@ -1,7 +1,7 @@
 import { connectBus, provision, topology } from '@broxiva/bus';
 import { createRedis, ready } from '@broxiva/redis';
 import { DEFAULT_EMISSION } from '@broxiva/realtime-domain';
-import { createRpcServer, runUntilSignal, prometheusRoute } from '@broxiva/rpc';
+import { runUntilSignal, serveService } from '@broxiva/rpc';
 import { createLogger, createMetricsRegistry, startTracing } from '@broxiva/telemetry';
 import { createEventFeed } from './adapters/nats-event-feed.js';
 import { createLiveReader } from './adapters/redis-live-reader.js';
@@ -68,18 +68,13 @@ if (config.enabled) {
   logger.warn('ENABLE_REALTIME_ANALYTICS=false: every RealtimeService call answers FAILED_PRECONDITION');
 }
 
-const server = createRpcServer({
+const server = await serveService({
+  service: 'realtime',
   routes: app.routes,
-  grpcPort: config.server.grpcPort,
-  httpPort: config.server.httpPort,
-  cors: { allowedOrigins: config.server.corsOrigins },
+  server: config.server,
   logger,
-  httpHandlers: { '/metrics': prometheusRoute(registry) },
+  registry,
+  logFields: { enabled: config.enabled },
 });
-await server.start();
-logger.info(
-  { grpcPort: server.grpcPort, httpPort: server.httpPort, enabled: config.enabled },
-  'realtime serving',
-);
 
 await runUntilSignal(logger, [() => server.stop(), ...stops]);

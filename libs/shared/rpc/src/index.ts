@@ -11,3 +11,4 @@ export { mapError, violationsMetadataKey, type MappedError } from './error-mappi
 export { NotFoundError, OverloadError, ValidationError, type FieldViolation } from './errors.js';
 export { runUntilSignal } from './run-until-signal.js';
 export { prometheusRoute } from './prometheus-route.js';
+export { serveService, type ServeServiceOptions } from './serve-service.js';
