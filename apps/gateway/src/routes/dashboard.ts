@@ -16,6 +16,7 @@ import {
 } from '@broxiva/contracts';
 import { initOf, paramsOf, parseQuery, type Route, type RouteContext } from '../http/route.js';
 import { fromRest, toRest } from '../rest-json.js';
+import { readRoute } from '../http/read-route.js';
 
 export interface DashboardRoutesDeps {
   readonly metrics: Client<typeof MetricsService>;
@@ -51,7 +52,6 @@ export function metricsQueryFromRest(json: unknown) {
 /** POST /dashboard/metrics, GET /dashboard/{revenue,orders,users}, and saved dashboards: MetricsService. */
 export function dashboardRoutes(deps: DashboardRoutesDeps): Route[] {
   const opts = (ctx: RouteContext) => ({ signal: ctx.signal, timeoutMs: deps.timeoutMs });
-  const range = (ctx: RouteContext) => ({ range: initOf(rangeParams, parseQuery(rangeParams, ctx.query)) });
   const id = (ctx: RouteContext) => ctx.params['dashboard_id'] ?? '';
   return [
     {
@@ -69,67 +69,38 @@ export function dashboardRoutes(deps: DashboardRoutesDeps): Route[] {
         return { status: 200, body: toRest(QueryMetricsResponseSchema, res) };
       },
     },
-    {
-      method: 'GET',
+    readRoute({
       path: '/dashboard/revenue',
-      access: 'read',
       tag: 'dashboard',
       summary: 'Revenue total, series, top categories and regions, against the previous period.',
       query: rangeParams,
-      response: { message: GetRevenueResponseSchema },
-      async handle(ctx) {
-        return {
-          status: 200,
-          body: toRest(GetRevenueResponseSchema, await deps.metrics.getRevenue(range(ctx), opts(ctx))),
-        };
-      },
-    },
-    {
-      method: 'GET',
+      response: GetRevenueResponseSchema,
+      call: (range, ctx) => deps.metrics.getRevenue({ range }, opts(ctx)),
+    }),
+    readRoute({
       path: '/dashboard/orders',
-      access: 'read',
       tag: 'dashboard',
       summary: 'Orders, average order value and items sold, against the previous period.',
       query: rangeParams,
-      response: { message: GetOrdersResponseSchema },
-      async handle(ctx) {
-        return {
-          status: 200,
-          body: toRest(GetOrdersResponseSchema, await deps.metrics.getOrders(range(ctx), opts(ctx))),
-        };
-      },
-    },
-    {
-      method: 'GET',
+      response: GetOrdersResponseSchema,
+      call: (range, ctx) => deps.metrics.getOrders({ range }, opts(ctx)),
+    }),
+    readRoute({
       path: '/dashboard/users',
-      access: 'read',
       tag: 'dashboard',
       summary: 'Users, new and returning, by device, against the previous period.',
       query: rangeParams,
-      response: { message: GetUsersResponseSchema },
-      async handle(ctx) {
-        return {
-          status: 200,
-          body: toRest(GetUsersResponseSchema, await deps.metrics.getUsers(range(ctx), opts(ctx))),
-        };
-      },
-    },
-    {
-      method: 'GET',
+      response: GetUsersResponseSchema,
+      call: (range, ctx) => deps.metrics.getUsers({ range }, opts(ctx)),
+    }),
+    readRoute({
       path: '/dashboards',
-      access: 'read',
       tag: 'dashboards',
       summary: 'Saved dashboards, paged.',
       query: listParams,
-      response: { message: ListDashboardsResponseSchema },
-      async handle(ctx) {
-        const req = initOf(listParams, parseQuery(listParams, ctx.query));
-        return {
-          status: 200,
-          body: toRest(ListDashboardsResponseSchema, await deps.metrics.listDashboards(req, opts(ctx))),
-        };
-      },
-    },
+      response: ListDashboardsResponseSchema,
+      call: (req, ctx) => deps.metrics.listDashboards(req, opts(ctx)),
+    }),
     {
       method: 'POST',
       path: '/dashboards',

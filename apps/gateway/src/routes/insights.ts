@@ -31,6 +31,7 @@ import {
 } from '../http/route.js';
 import { metricsQueryFromRest } from './dashboard.js';
 import { toRest } from '../rest-json.js';
+import { readRoute } from '../http/read-route.js';
 
 export interface InsightsRoutesDeps {
   readonly insights: Client<typeof InsightsService>;
@@ -161,110 +162,57 @@ export function insightsRoutes(deps: InsightsRoutesDeps): Route[] {
         };
       },
     },
-    {
-      method: 'GET',
+    readRoute({
       path: '/ml/trends',
-      access: 'read',
       tag: 'ml',
       summary: 'Trend, direction, changepoints and seasonality of a metric.',
       query: trendParams,
-      response: { message: GetTrendsResponseSchema },
-      async handle(ctx) {
-        const req = initOf(trendParams, parseQuery(trendParams, ctx.query));
-        return {
-          status: 200,
-          body: toRest(GetTrendsResponseSchema, await deps.insights.getTrends(req, opts(ctx))),
-        };
-      },
-    },
-    {
-      method: 'GET',
+      response: GetTrendsResponseSchema,
+      call: (req, ctx) => deps.insights.getTrends(req, opts(ctx)),
+    }),
+    readRoute({
       path: '/cohort/analysis',
-      access: 'read',
       tag: 'advanced',
       summary:
         'Cohorts by acquisition or first purchase, with retention, revenue per user, orders or repeat rate.',
       query: cohortParams,
-      response: { message: AnalyzeCohortsResponseSchema },
-      async handle(ctx) {
-        const req = initOf(cohortParams, parseQuery(cohortParams, ctx.query));
-        return {
-          status: 200,
-          body: toRest(AnalyzeCohortsResponseSchema, await deps.insights.analyzeCohorts(req, opts(ctx))),
-        };
-      },
-    },
-    {
-      method: 'GET',
+      response: AnalyzeCohortsResponseSchema,
+      call: (req, ctx) => deps.insights.analyzeCohorts(req, opts(ctx)),
+    }),
+    readRoute({
       path: '/funnel/analysis',
-      access: 'read',
       tag: 'advanced',
       summary:
         'Conversion through a named funnel ("checkout" is built in): counts, rates and times per step.',
       query: funnelParams,
-      response: { message: AnalyzeFunnelResponseSchema },
-      async handle(ctx) {
-        const req = initOf(funnelParams, parseQuery(funnelParams, ctx.query));
-        return {
-          status: 200,
-          body: toRest(AnalyzeFunnelResponseSchema, await deps.insights.analyzeFunnel(req, opts(ctx))),
-        };
-      },
-    },
-    {
-      method: 'GET',
+      response: AnalyzeFunnelResponseSchema,
+      call: (req, ctx) => deps.insights.analyzeFunnel(req, opts(ctx)),
+    }),
+    readRoute({
       path: '/user/{user_id}/journey',
-      access: 'read',
       tag: 'advanced',
       summary: "A user's sessions and touchpoints, engagement score and conversion probability.",
       query: journeyParams,
-      response: { message: GetUserJourneyResponseSchema },
-      async handle(ctx) {
-        const req = {
-          ...initOf(journeyParams, parseQuery(journeyParams, ctx.query)),
-          userId: ctx.params['user_id'] ?? '',
-        };
-        return {
-          status: 200,
-          body: toRest(GetUserJourneyResponseSchema, await deps.insights.getUserJourney(req, opts(ctx))),
-        };
-      },
-    },
-    {
-      method: 'GET',
+      response: GetUserJourneyResponseSchema,
+      call: (req, ctx) =>
+        deps.insights.getUserJourney({ ...req, userId: ctx.params['user_id'] ?? '' }, opts(ctx)),
+    }),
+    readRoute({
       path: '/ml/conversion-model',
-      access: 'read',
       tag: 'ml',
       summary:
         'The purchase-within-N-days model behind journeys: coefficients, held-out AUC, Brier score and calibration.',
       query: conversionModelParams,
-      response: { message: GetConversionModelResponseSchema },
-      async handle(ctx) {
-        const req = initOf(conversionModelParams, parseQuery(conversionModelParams, ctx.query));
-        return {
-          status: 200,
-          body: toRest(
-            GetConversionModelResponseSchema,
-            await deps.insights.getConversionModel(req, opts(ctx)),
-          ),
-        };
-      },
-    },
-    {
-      method: 'GET',
+      response: GetConversionModelResponseSchema,
+      call: (req, ctx) => deps.insights.getConversionModel(req, opts(ctx)),
+    }),
+    readRoute({
       path: '/journey/paths',
-      access: 'read',
       tag: 'advanced',
       summary: 'Most frequent paths from a start event or to an end event, as Sankey nodes and links.',
       query: pathParams,
-      response: { message: GetJourneyPathsResponseSchema },
-      async handle(ctx) {
-        const req = initOf(pathParams, parseQuery(pathParams, ctx.query));
-        return {
-          status: 200,
-          body: toRest(GetJourneyPathsResponseSchema, await deps.insights.getJourneyPaths(req, opts(ctx))),
-        };
-      },
-    },
+      response: GetJourneyPathsResponseSchema,
+      call: (req, ctx) => deps.insights.getJourneyPaths(req, opts(ctx)),
+    }),
   ];
 }

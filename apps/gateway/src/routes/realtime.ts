@@ -10,8 +10,9 @@ import {
 } from '@broxiva/contracts';
 import type { Logger } from '@broxiva/telemetry';
 import { toHttpError } from '../http/http-error.js';
-import { initOf, paramsOf, parseQuery, type Route, type RouteContext } from '../http/route.js';
+import { paramsOf, parseQuery, type Route, type RouteContext } from '../http/route.js';
 import { toRest } from '../rest-json.js';
+import { readRoute } from '../http/read-route.js';
 
 export interface RealtimeRoutesDeps {
   readonly realtime: Client<typeof RealtimeService>;
@@ -39,46 +40,28 @@ export function realtimeRoutes(deps: RealtimeRoutesDeps): Route[] {
         return { status: 200, body: toRest(OverviewSchema, overview ?? create(OverviewSchema)) };
       },
     },
-    {
-      method: 'GET',
+    readRoute({
       path: '/realtime/active-users',
-      access: 'read',
       tag: 'realtime',
       summary: 'Active users now, per minute for the last 30 minutes, by device and region.',
-      response: { message: GetActiveUsersResponseSchema },
-      async handle(ctx) {
-        noQuery(ctx);
-        const res = await deps.realtime.getActiveUsers({}, opts(ctx));
-        return { status: 200, body: toRest(GetActiveUsersResponseSchema, res) };
-      },
-    },
-    {
-      method: 'GET',
+      response: GetActiveUsersResponseSchema,
+      call: (req, ctx) => deps.realtime.getActiveUsers(req, opts(ctx)),
+    }),
+    readRoute({
       path: '/realtime/sessions',
-      access: 'read',
       tag: 'realtime',
       summary: 'Active sessions, most recent first, paged.',
       query: sessionParams,
-      response: { message: ListActiveSessionsResponseSchema },
-      async handle(ctx) {
-        const req = initOf(sessionParams, parseQuery(sessionParams, ctx.query));
-        const res = await deps.realtime.listActiveSessions(req, opts(ctx));
-        return { status: 200, body: toRest(ListActiveSessionsResponseSchema, res) };
-      },
-    },
-    {
-      method: 'GET',
+      response: ListActiveSessionsResponseSchema,
+      call: (req, ctx) => deps.realtime.listActiveSessions(req, opts(ctx)),
+    }),
+    readRoute({
       path: '/realtime/conversions',
-      access: 'read',
       tag: 'realtime',
       summary: 'Funnel step counts in REALTIME_WINDOW_SECONDS windows of the last hour.',
-      response: { message: GetConversionsResponseSchema },
-      async handle(ctx) {
-        noQuery(ctx);
-        const res = await deps.realtime.getConversions({}, opts(ctx));
-        return { status: 200, body: toRest(GetConversionsResponseSchema, res) };
-      },
-    },
+      response: GetConversionsResponseSchema,
+      call: (req, ctx) => deps.realtime.getConversions(req, opts(ctx)),
+    }),
     {
       method: 'GET',
       path: '/realtime/stream',
