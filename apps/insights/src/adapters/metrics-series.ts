@@ -34,29 +34,55 @@ const toProto: Record<Granularity, ProtoGranularity> = {
   month: ProtoGranularity.MONTH,
 };
 
+/** One QueryMetrics row placed on the query's bucket grid: its bucket index and dimension value. */
+interface GridCell {
+  readonly k: number;
+  readonly value: string;
+  readonly amount: number;
+}
+
+/**
+ * Asks MetricsService.QueryMetrics for the metric (by `dimension` when given) and places each row on the
+ * gap-free grid of `bucketsBetween(start, end)` buckets; rows outside it are dropped.
+ */
+async function queryOnGrid(
+  client: Client<typeof MetricsService>,
+  q: SeriesQuery,
+  dimension?: string,
+): Promise<{ readonly n: number; readonly cells: GridCell[] }> {
+  const res = await client.queryMetrics(
+    create(QueryMetricsRequestSchema, {
+      startDate: timestampFromDate(q.start),
+      endDate: timestampFromDate(q.end),
+      metrics: [q.metric],
+      dimensions: dimension === undefined ? [] : [dimension],
+      filters: [...q.filters],
+      granularity: toProto[q.granularity],
+      timezone: 'UTC',
+    }),
+  );
+  const n = bucketsBetween(q.start, q.end, q.granularity) ?? 0;
+  const cells: GridCell[] = [];
+  for (const row of res.rows) {
+    if (row.time === undefined) continue;
+    const k = bucketsBetween(q.start, timestampDate(row.time), q.granularity);
+    if (k === undefined || k < 0 || k >= n) continue;
+    // Events without the dimension (e.g. no region resolved) form their own segment.
+    const value = dimension === undefined ? '' : row.dimensions[dimension] || '(none)';
+    cells.push({ k, value, amount: row.values[q.metric] ?? 0 });
+  }
+  return { n, cells };
+}
+
 /**
  * Loads a stored metric through MetricsService.QueryMetrics. Buckets the rollups do not return had no
  * events, so they count as 0 (a rollup row exists only where something happened).
  */
 export function createMetricsSeriesLoader(client: Client<typeof MetricsService>): SeriesLoader {
   return async (q) => {
-    const res = await client.queryMetrics(
-      create(QueryMetricsRequestSchema, {
-        startDate: timestampFromDate(q.start),
-        endDate: timestampFromDate(q.end),
-        metrics: [q.metric],
-        filters: [...q.filters],
-        granularity: toProto[q.granularity],
-        timezone: 'UTC',
-      }),
-    );
-    const n = bucketsBetween(q.start, q.end, q.granularity) ?? 0;
+    const { n, cells } = await queryOnGrid(client, q);
     const values = new Array<number>(n).fill(0);
-    for (const row of res.rows) {
-      if (row.time === undefined) continue;
-      const k = bucketsBetween(q.start, timestampDate(row.time), q.granularity);
-      if (k !== undefined && k >= 0 && k < n) values[k] = values[k]! + (row.values[q.metric] ?? 0);
-    }
+    for (const c of cells) values[c.k] = values[c.k]! + c.amount;
     return { start: q.start, values };
   };
 }
@@ -75,28 +101,12 @@ export type BreakdownLoader = (q: SeriesQuery & { readonly dimension: string }) 
  */
 export function createMetricsBreakdownLoader(client: Client<typeof MetricsService>): BreakdownLoader {
   return async (q) => {
-    const res = await client.queryMetrics(
-      create(QueryMetricsRequestSchema, {
-        startDate: timestampFromDate(q.start),
-        endDate: timestampFromDate(q.end),
-        metrics: [q.metric],
-        dimensions: [q.dimension],
-        filters: [...q.filters],
-        granularity: toProto[q.granularity],
-        timezone: 'UTC',
-      }),
-    );
-    const n = bucketsBetween(q.start, q.end, q.granularity) ?? 0;
+    const { n, cells } = await queryOnGrid(client, q, q.dimension);
     const byValue = new Map<string, number[]>();
-    for (const row of res.rows) {
-      if (row.time === undefined) continue;
-      // Events without the dimension (e.g. no region resolved) form their own segment.
-      const value = row.dimensions[q.dimension] || '(none)';
-      const k = bucketsBetween(q.start, timestampDate(row.time), q.granularity);
-      if (k === undefined || k < 0 || k >= n) continue;
-      let values = byValue.get(value);
-      if (values === undefined) byValue.set(value, (values = new Array<number>(n).fill(0)));
-      values[k] = values[k]! + (row.values[q.metric] ?? 0);
+    for (const c of cells) {
+      let values = byValue.get(c.value);
+      if (values === undefined) byValue.set(c.value, (values = new Array<number>(n).fill(0)));
+      values[c.k] = values[c.k]! + c.amount;
     }
     return { start: q.start, byValue };
   };
