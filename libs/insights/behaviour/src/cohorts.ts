@@ -54,57 +54,53 @@ interface Acc {
   repeat: number[];
 }
 
-/** The cohort matrix: one row per (cohort period, breakdown value), earliest first, then by value. */
+/**
+ * The cohort matrix: one row per (cohort period, breakdown value), earliest first, then by value. From
+ * per-user activity: each user becomes their cells (see `cohortCells`), which `cohortsFromCells` sums, so
+ * both inputs share one aggregation.
+ */
 export function buildCohorts(users: Iterable<CohortUser>, opts: CohortOptions): CohortRow[] {
-  const groups = new Map<string, Acc & { cohortStart: number; dim: string; length: number }>();
-  const tz = opts.timeZone ?? 'UTC';
-  const index = createPeriodIndexer(opts.unit, tz);
-  const lastPeriod = index(opts.end - 1);
+  return cohortsFromCells(cohortCells(users, opts), opts);
+}
+
+/**
+ * Per-user activity as cohort cells, one per user and activity period from the cohort's period on:
+ * users anchored outside [start, end) are left out; `newRepeaters` is 1 in the period holding the
+ * user's second order counted from the cohort's period.
+ */
+export function* cohortCells(users: Iterable<CohortUser>, opts: CohortOptions): Generator<CohortCell> {
+  const index = createPeriodIndexer(opts.unit, opts.timeZone ?? 'UTC');
   for (const u of users) {
     if (u.anchor < opts.start || u.anchor >= opts.end) continue;
     const cohortIndex = index(u.anchor);
-    const key = `${cohortIndex}\u0000${u.dim}`;
-    let g = groups.get(key);
-    if (g === undefined) {
-      let length = lastPeriod - cohortIndex + 1;
-      if (opts.periods !== undefined && opts.periods > 0) length = Math.min(length, opts.periods);
-      const zeros = () => new Array<number>(length).fill(0);
-      g = {
-        cohortStart: periodStart(u.anchor, opts.unit, tz),
-        dim: u.dim,
-        length,
-        size: 0,
-        active: zeros(),
-        orders: zeros(),
-        revenue: zeros(),
-        repeat: zeros(),
-      };
-      groups.set(key, g);
-    }
-    g.size++;
-    const ordersIn = new Array<number>(g.length).fill(0);
+    // Merged per period, so a user counts once in a period whatever the activity rows say.
+    const periods = new Map<number, { at: number; events: number; orders: number; revenue: number }>();
     for (const a of u.activity) {
       const k = index(a.at) - cohortIndex;
-      if (k < 0 || k >= g.length) continue;
-      if (a.events > 0) g.active[k]!++;
-      g.orders[k]! += a.orders;
-      g.revenue[k]! += a.revenue;
-      ordersIn[k]! += a.orders;
+      if (k < 0) continue;
+      const p = periods.get(k);
+      if (p === undefined) periods.set(k, { ...a });
+      else {
+        p.events += a.events;
+        p.orders += a.orders;
+        p.revenue += a.revenue;
+      }
     }
     let cumulative = 0;
-    for (let k = 0; k < g.length; k++) {
-      cumulative += ordersIn[k]!;
-      if (cumulative >= 2) g.repeat[k]!++;
+    for (const [, a] of [...periods].sort(([x], [y]) => x - y)) {
+      const before = cumulative;
+      cumulative += a.orders;
+      yield {
+        cohortAt: u.anchor,
+        dim: u.dim,
+        at: a.at,
+        active: a.events > 0 ? 1 : 0,
+        orders: a.orders,
+        revenue: a.revenue,
+        newRepeaters: before < 2 && cumulative >= 2 ? 1 : 0,
+      };
     }
   }
-  return [...groups.values()]
-    .sort((a, b) => a.cohortStart - b.cohortStart || (a.dim < b.dim ? -1 : a.dim > b.dim ? 1 : 0))
-    .map((g) => ({
-      cohortStart: g.cohortStart,
-      dim: g.dim,
-      size: g.size,
-      values: metricValues(g, opts.metric),
-    }));
 }
 
 function metricValues(g: Acc, metric: CohortMetric): number[] {
@@ -139,7 +135,7 @@ export interface CohortCell {
 }
 
 /**
- * The same matrix as `buildCohorts`, from cells: the cohort's size is its activity in period 0 (every
+ * The cohort matrix from cells: the cohort's size is its activity in period 0 (every
  * user is active in the period of their anchor event); repeat-purchase counts accumulate over periods.
  * Cohorts are those whose period starts in [start, end) per the cells given (the caller filters anchors).
  */
