@@ -40,11 +40,8 @@ export async function startEventStorePipeline(deps: EventStorePipelineDeps): Pro
     ...(deps.failureDelayMs === undefined ? {} : { failureDelayMs: deps.failureDelayMs }),
     deadLetter: { subject: deadLetterSubject(consumer.config.durable_name, deps.topology) },
     logger: deps.logger,
-    onSettled: (_msg, outcome, settlement) => {
-      if (settlement === 'dead-lettered') {
-        deps.metrics?.onDeadLetter(consumer.config.durable_name);
-        deps.logger.warn({ outcome }, 'event message dead-lettered');
-      }
+    onSettled: (_msg, _outcome, settlement) => {
+      if (settlement === 'dead-lettered') deps.metrics?.onDeadLetter(consumer.config.durable_name);
     },
   });
 }

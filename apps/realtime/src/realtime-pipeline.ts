@@ -43,11 +43,8 @@ export async function startRealtimePipeline(deps: RealtimePipelineDeps): Promise
     failureDelayMs: deps.failureDelayMs ?? 1_000,
     deadLetter: { subject: deadLetterSubject(consumer.config.durable_name, deps.topology) },
     logger: deps.logger,
-    onSettled: (_msg, outcome, settlement) => {
-      if (settlement === 'dead-lettered') {
-        deps.onDeadLetter?.(consumer.config.durable_name);
-        deps.logger.warn({ outcome }, 'event message dead-lettered');
-      }
+    onSettled: (_msg, _outcome, settlement) => {
+      if (settlement === 'dead-lettered') deps.onDeadLetter?.(consumer.config.durable_name);
     },
   });
 }

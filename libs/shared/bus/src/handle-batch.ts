@@ -69,6 +69,9 @@ export function createBatchHandler(d: BatchHandlerDeps): (batch: JsMsg[]) => Pro
         try {
           const settlement = await settle(msg, outcome, d.settle);
           d.stats[STAT[settlement]] += 1;
+          if (settlement === 'dead-lettered') {
+            d.logger.warn({ ...d.where, seq: msg.seq, outcome }, 'message dead-lettered');
+          }
           d.onSettled?.(msg, outcome, settlement);
         } catch (err) {
           // Only a closed connection gets here; the unsettled message is redelivered after ack_wait.
