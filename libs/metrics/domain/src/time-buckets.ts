@@ -1,61 +1,13 @@
+import { DateTime } from 'luxon';
 import type { Granularity } from './metric-query.js';
 
 const HOUR_MS = 3_600_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-interface Wall {
-  y: number;
-  mo: number;
-  d: number;
-  h: number;
-  mi: number;
-  s: number;
-}
-
-function wall(at: Date, tz: string): Wall {
-  const p: Record<string, number> = {};
-  for (const part of formatter(tz).formatToParts(at)) p[part.type] = Number(part.value);
-  return {
-    y: p.year ?? 0,
-    mo: p.month ?? 1,
-    d: p.day ?? 1,
-    h: p.hour ?? 0,
-    mi: p.minute ?? 0,
-    s: p.second ?? 0,
-  };
-}
+const local = (at: Date, tz: string): DateTime => DateTime.fromJSDate(at, { zone: tz });
 
 /** Minutes the zone is ahead of UTC at `at` (Europe/Berlin in winter: 60; Asia/Kolkata: 330). */
 export function offsetMinutes(at: Date, tz: string): number {
-  const w = wall(new Date(Math.floor(at.getTime() / 1000) * 1000), tz);
-  const asUtc = Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s);
-  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
-}
-
-/** The instant a wall-clock time in `tz` names (the later offset wins in a DST gap). */
-function fromWall(y: number, mo: number, d: number, tz: string): Date {
-  const guess = Date.UTC(y, mo - 1, d);
-  let t = guess - offsetMinutes(new Date(guess), tz) * 60_000;
-  t = guess - offsetMinutes(new Date(t), tz) * 60_000;
-  return new Date(t);
+  return local(at, tz).offset;
 }
 
 /**
@@ -65,21 +17,19 @@ function fromWall(y: number, mo: number, d: number, tz: string): Date {
  */
 export function bucketStart(at: Date, granularity: Granularity, tz: string): Date {
   if (granularity === 'hour') return new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
-  const w = wall(at, tz);
-  if (granularity === 'day') return fromWall(w.y, w.mo, w.d, tz);
-  if (granularity === 'month') return fromWall(w.y, w.mo, 1, tz);
-  const weekday = (new Date(Date.UTC(w.y, w.mo - 1, w.d)).getUTCDay() + 6) % 7; // Monday = 0
-  const monday = new Date(Date.UTC(w.y, w.mo - 1, w.d - weekday));
-  return fromWall(monday.getUTCFullYear(), monday.getUTCMonth() + 1, monday.getUTCDate(), tz);
+  // Luxon's weeks are ISO weeks (Monday first); a local midnight skipped by DST becomes the first instant after.
+  return local(at, tz).startOf(granularity).toJSDate();
 }
 
 /** Start of the bucket after the one starting at `start`. */
 export function nextBucket(start: Date, granularity: Granularity, tz: string): Date {
   if (granularity === 'hour') return new Date(start.getTime() + HOUR_MS);
-  const w = wall(start, tz);
-  if (granularity === 'day') return fromWall(w.y, w.mo, w.d + 1, tz);
-  if (granularity === 'week') return fromWall(w.y, w.mo, w.d + 7, tz);
-  return w.mo === 12 ? fromWall(w.y + 1, 1, 1, tz) : fromWall(w.y, w.mo + 1, 1, tz);
+  const unit = granularity === 'day' ? 'days' : granularity === 'week' ? 'weeks' : 'months';
+  return local(start, tz)
+    .startOf(granularity)
+    .plus({ [unit]: 1 })
+    .startOf(granularity)
+    .toJSDate();
 }
 
 /** Starts of every bucket overlapping [start, end), in order: the x-axis of a series. */
