@@ -7,13 +7,11 @@
  * most 750 rows) and learns during it; its cycle is found from that prefix only, so scoring stays causal.
  */
 import { performance } from 'node:perf_hooks';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { detectPeriod, scoreStream } from '@broxiva/insights-domain';
+import { DATASETS } from './datasets.js';
 import { readNabCorpus, type NabSeries } from './nab-data.js';
 import { NAB_PROFILES, probationaryLength, scoreCorpus, type ProfileName } from './nab-scorer.js';
-
-const DATASETS = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/datasets');
 
 /** Our detector on one NAB file: anomaly scores in 0–1, one per row. */
 export function nabScores(series: NabSeries): Float64Array {

@@ -8,7 +8,8 @@
  * docs' playoff/Super Bowl holidays; speed of whole forecast() calls on 3,000-point series.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { DATASETS } from './datasets.js';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   forecast,
@@ -20,7 +21,7 @@ import {
   type Holiday,
 } from '@broxiva/insights-domain';
 
-export const DATASETS = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/datasets');
+export { DATASETS };
 
 /** M4 files: one series a row, `V1` the id, values then empty cells. */
 export function readM4(file: string): Map<string, number[]> {

@@ -3,6 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { EventSchema, type Event } from '@broxiva/contracts';
 import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** The synthetic clickstream (../shared/datasets/clickstream/ecom.csv.gz), one row per event, in file order. */
 export interface ClickRow {
@@ -19,7 +20,11 @@ export interface ClickRow {
   readonly bot: boolean;
 }
 
-const DATASET = new URL('../../../../../shared/datasets/clickstream/ecom.csv.gz', import.meta.url);
+// BROXIVA_DATASETS when set (CI on a clone made elsewhere), else ../shared/datasets beside the checkout.
+const DATASET =
+  process.env['BROXIVA_DATASETS'] === undefined
+    ? new URL('../../../../../shared/datasets/clickstream/ecom.csv.gz', import.meta.url)
+    : join(process.env['BROXIVA_DATASETS'], 'clickstream/ecom.csv.gz');
 const TYPES: Record<string, string> = { shipping_details: 'checkout_start' };
 
 export function readClickstream(): ClickRow[] {
