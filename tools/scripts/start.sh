@@ -14,6 +14,7 @@ bash tools/scripts/services.sh || {
   echo "a local service is down and could not be started; see tools/scripts/services.sh" >&2
   exit 1
 }
+bash tools/scripts/pg-extensions.sh
 export OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none
 # Local development: the gateway's auth is off unless you configure JWT settings (never in the images).
 if [ -z "${JWT_SECRET:-}${JWT_JWKS_URL:-}" ]; then

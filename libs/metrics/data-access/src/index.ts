@@ -3,6 +3,8 @@ export { markDirty, createRollupWorker, type RollupWorker, type RollupWorkerDeps
 export {
   createMetricsReader,
   rollupsCanAnswer,
+  sourceFor,
+  type MetricsSourceTable,
   type MetricsReader,
   type MetricsReaderDeps,
   type MetricResult,
@@ -29,9 +31,14 @@ export {
 } from './query-cache.js';
 
 import { RollupsMigration } from './migrations/20261201-rollups.js';
+import { RollupSketchesMigration } from './migrations/20261203-rollup-sketches.js';
 
-/** The analytics database's rollup migrations; run after the event store's. */
-export const rollupMigrations = [{ name: 'Migration20261201000000_rollups', class: RollupsMigration }];
+/** The analytics database's rollup migrations; run after the event store's. Need the `hll` extension. */
+export const rollupMigrations = [
+  { name: 'Migration20261201000000_rollups', class: RollupsMigration },
+  { name: 'Migration20261203000000_rollup_sketches', class: RollupSketchesMigration },
+];
+export { HLL_LOG2M, HLL_STANDARD_ERROR } from './sketch-sql.js';
 export {
   exportEvents,
   exportFileName,

@@ -66,7 +66,7 @@ describe('metric queries on the known event set', () => {
       cart_abandonment_rate: 50,
       items_sold: 4,
     };
-    expect(r.source).toBe('rollup');
+    expect(r.source).toBe('hourly');
     expect(r.totals).toEqual(expected);
     expect(r.rows).toEqual([{ time: undefined, dimensions: {}, values: expected }]);
     // 2 Oct – 1 Nov: u1's page view and u2's purchase of 4 books.
@@ -189,7 +189,7 @@ describe('metric queries on the known event set', () => {
         timeZone: 'Europe/Berlin',
       }),
     );
-    expect(berlin.source).toBe('rollup');
+    expect(berlin.source).toBe('daily');
     expect(berlin.rows).toEqual([
       { time: new Date('2025-11-30T23:00:00Z'), dimensions: {}, values: { page_views: 1, users: 1 } },
     ]);

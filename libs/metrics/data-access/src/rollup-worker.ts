@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { EVENT_DIMENSIONS, factsSql } from './facts-sql.js';
+import { SKETCHES, sketchOf, unionOf } from './sketch-sql.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -28,28 +29,72 @@ export interface RollupWorkerDeps {
 }
 
 const DIMS = EVENT_DIMENSIONS.join(', ');
+const onHour = (d: Date) => d.getTime() % 3_600_000 === 0;
 const HOUR_OF = `date_trunc('hour', f.ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`;
 const IN_HOURS = `e.ts >= $2 AND e.ts < $3 AND date_trunc('hour', e.ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' = ANY($1::timestamptz[])`;
 
-function rollupInsert(table: string, byCategory: boolean): string {
+function hourlyInsert(table: string, byCategory: boolean): string {
   const dims = byCategory ? `category, ${DIMS}` : DIMS;
-  return `INSERT INTO ${table} (hour, ${dims}, events, revenue, items_sold, users, sessions)
+  // A user is new in the hour of their first event ever: the hour their sketch of new users holds them.
+  const firstHour = `date_trunc('hour', u.first_seen AT TIME ZONE 'UTC') = date_trunc('hour', f.ts AT TIME ZONE 'UTC')`;
+  return `INSERT INTO ${table} (hour, ${dims}, events, revenue, items_sold, ${SKETCHES.join(', ')})
     SELECT ${HOUR_OF}, ${dims}, count(*),
            coalesce(sum(f.revenue) FILTER (WHERE f.event_type = 'purchase'), 0),
            coalesce(sum(f.items) FILTER (WHERE f.event_type = 'purchase'), 0),
-           count(DISTINCT f.user_key), count(DISTINCT f.session_id)
+           ${sketchOf('f.user_key')}, ${sketchOf('f.session_id')}, ${sketchOf('f.user_key', firstHour)}
       FROM (${factsSql(byCategory, IN_HOURS)}) f
+      LEFT JOIN user_first_seen u ON u.user_key = f.user_key
      GROUP BY 1, ${dims}`;
 }
 
+/** Regroups the hourly rows of [$2, $3) into the rows of day $1. */
+function dailyInsert(byCategory: boolean): string {
+  const dims = byCategory ? `category, ${DIMS}` : DIMS;
+  const suffix = byCategory ? '_category' : '';
+  return `INSERT INTO rollup_daily${suffix} (day, ${dims}, events, revenue, items_sold, ${SKETCHES.join(', ')})
+    SELECT $1::date, ${dims}, sum(events), sum(revenue), sum(items_sold),
+           ${SKETCHES.map((c) => unionOf(c)).join(', ')}
+      FROM rollup_hourly${suffix} WHERE hour >= $2 AND hour < $3
+     GROUP BY ${dims}`;
+}
+
 /**
- * Recomputes dirty hours from raw events: deletes their rollup rows and inserts fresh ones, lowers users'
- * first-seen times, and recomputes the shop-zone days those hours (and any moved first-seen) touch in
- * `daily_metrics`. Claims with SKIP LOCKED, so several replicas share the work; all in one transaction
- * per run, so a crash leaves the hours dirty. Late and historical events are handled the same way.
+ * Recomputes dirty hours from raw events: lowers users' first-seen times, deletes the hours' rollup rows and
+ * inserts fresh ones, then recomputes the shop-zone days those hours touch (`daily_metrics` from raw events,
+ * `rollup_daily*` by regrouping the hourly rows). A user whose first-seen time moves earlier leaves the
+ * sketch of new users of their former first hour: that hour is marked dirty for a later run. Claims with
+ * SKIP LOCKED, so several replicas share the work; all in one transaction per run, so a crash leaves the
+ * hours dirty. Late and historical events are handled the same way. Daily rollups are kept for the days
+ * of `shopTimeZone` (recorded in `rollup_settings`); when it changes, every hour is recomputed.
  */
 export function createRollupWorker(deps: RollupWorkerDeps) {
   const limit = deps.hoursPerRun ?? 24;
+  let zoneChecked = false;
+
+  /**
+   * Records the zone of the daily rollups; on a change, drops them (and `daily_metrics`) and marks every
+   * rolled-up hour dirty. Checked once per worker, in the transaction of its first run.
+   */
+  async function ensureDailyZone(client: PoolClient): Promise<void> {
+    if (zoneChecked) return;
+    await client.query(`INSERT INTO rollup_settings (daily_zone) VALUES ($1) ON CONFLICT (id) DO NOTHING`, [
+      deps.shopTimeZone,
+    ]);
+    const { rows } = await client.query<{ daily_zone: string }>(`SELECT daily_zone FROM rollup_settings`);
+    if (rows[0]?.daily_zone === deps.shopTimeZone) return;
+    // Locks the row, so of two replicas started with the new zone one rebuilds and the other waits and skips.
+    const updated = await client.query(
+      `UPDATE rollup_settings SET daily_zone = $1 WHERE daily_zone IS DISTINCT FROM $1`,
+      [deps.shopTimeZone],
+    );
+    if (updated.rowCount === 0) return;
+    for (const t of ['rollup_daily', 'rollup_daily_category', 'daily_metrics']) {
+      await client.query(`DELETE FROM ${t}`);
+    }
+    await client.query(
+      `INSERT INTO rollup_dirty (hour) SELECT DISTINCT hour FROM rollup_hourly ORDER BY 1 ON CONFLICT (hour) DO NOTHING`,
+    );
+  }
 
   /** Resolves the UTC days whose answers may have changed: the hours' own and those of moved first-seens. */
   async function recompute(client: PoolClient, hours: Date[]): Promise<string[]> {
@@ -57,12 +102,9 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
     const from = new Date(Math.min(...hours.map((h) => h.getTime())));
     const to = new Date(Math.max(...hours.map((h) => h.getTime())) + 3_600_000);
     const args = [iso, from, to];
-    await client.query(`DELETE FROM rollup_hourly WHERE hour = ANY($1::timestamptz[])`, [iso]);
-    await client.query(rollupInsert('rollup_hourly', false), args);
-    await client.query(`DELETE FROM rollup_hourly_category WHERE hour = ANY($1::timestamptz[])`, [iso]);
-    await client.query(rollupInsert('rollup_hourly_category', true), args);
-    // A late event may make a user older: the day they were new on changes too.
-    const moved = await client.query<{ day: string; utc_day: string }>(
+    // A late event may make a user older: first-seen times first, since the hourly sketches of new users
+    // read them. The hour and the day they were new in before change too.
+    const moved = await client.query<{ hour: Date; day: string; utc_day: string }>(
       `WITH cand AS (
          SELECT coalesce(e.user_id, e.anonymous_id) AS user_key, min(e.ts) AS first_seen
            FROM events e WHERE ${IN_HOURS} AND coalesce(e.user_id, e.anonymous_id) IS NOT NULL GROUP BY 1),
@@ -72,10 +114,21 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
          INSERT INTO user_first_seen (user_key, first_seen) SELECT user_key, first_seen FROM cand
          ON CONFLICT (user_key) DO UPDATE SET first_seen = excluded.first_seen
           WHERE excluded.first_seen < user_first_seen.first_seen)
-       SELECT DISTINCT to_char(first_seen AT TIME ZONE $4, 'YYYY-MM-DD') AS day,
+       SELECT DISTINCT date_trunc('hour', first_seen AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour,
+              to_char(first_seen AT TIME ZONE $4, 'YYYY-MM-DD') AS day,
               to_char(first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS utc_day FROM old`,
       [...args, deps.shopTimeZone],
     );
+    // Hours of this run are recomputed below; the others wait for a run that claims them.
+    const claimed = new Set(iso);
+    await markDirty(
+      client,
+      moved.rows.map((r) => r.hour).filter((h) => !claimed.has(h.toISOString())),
+    );
+    await client.query(`DELETE FROM rollup_hourly WHERE hour = ANY($1::timestamptz[])`, [iso]);
+    await client.query(hourlyInsert('rollup_hourly', false), args);
+    await client.query(`DELETE FROM rollup_hourly_category WHERE hour = ANY($1::timestamptz[])`, [iso]);
+    await client.query(hourlyInsert('rollup_hourly_category', true), args);
     const days = await client.query<{ day: string }>(
       `SELECT DISTINCT to_char(h AT TIME ZONE $2, 'YYYY-MM-DD') AS day FROM unnest($1::timestamptz[]) h`,
       [iso, deps.shopTimeZone],
@@ -93,6 +146,14 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
       [day, deps.shopTimeZone],
     );
     const { start, end } = bounds.rows[0] ?? { start: undefined, end: undefined };
+    for (const byCategory of [false, true]) {
+      const table = byCategory ? 'rollup_daily_category' : 'rollup_daily';
+      await client.query(`DELETE FROM ${table} WHERE day = $1::date`, [day]);
+      // A day that does not start and end on UTC hours (Asia/Kolkata) cannot be regrouped from hours.
+      if (start !== undefined && end !== undefined && onHour(start) && onHour(end)) {
+        await client.query(dailyInsert(byCategory), [day, start, end]);
+      }
+    }
     await client.query(`DELETE FROM daily_metrics WHERE day = $1::date`, [day]);
     await client.query(
       `INSERT INTO daily_metrics (day, revenue, orders, average_order_value, items_sold, sessions, users,
@@ -130,6 +191,7 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
     const client = await deps.pool.connect();
     try {
       await client.query('BEGIN');
+      await ensureDailyZone(client);
       const { rows } = await client.query<{ hour: Date }>(
         `SELECT generate_series(
                   date_trunc('hour', ($1::date)::timestamp AT TIME ZONE $2 AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
@@ -144,6 +206,7 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
       ]);
       const changed = await recompute(client, hours);
       await client.query('COMMIT');
+      zoneChecked = true;
       await deps.invalidate?.(changed);
       return hours.length;
     } catch (e) {
@@ -159,6 +222,7 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
     const client = await deps.pool.connect();
     try {
       await client.query('BEGIN');
+      await ensureDailyZone(client);
       const { rows } = await client.query<{ hour: Date }>(
         `DELETE FROM rollup_dirty WHERE hour IN (
            SELECT hour FROM rollup_dirty ORDER BY hour LIMIT $1 FOR UPDATE SKIP LOCKED)
@@ -173,6 +237,7 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
             )
           : [];
       await client.query('COMMIT');
+      zoneChecked = true;
       // After the commit, never before: a query reading the new generation must also see the new rows.
       // Called on idle passes too, so bumps that failed while Redis was down are retried.
       await deps.invalidate?.(changed);

@@ -50,3 +50,8 @@ export function hasWholeHourOffsets(start: Date, end: Date, tz: string): boolean
   }
   return true;
 }
+
+/** Whether `at` is a midnight of `tz` (the start of one of its days). */
+export function isLocalMidnight(at: Date, tz: string): boolean {
+  return local(at, tz).startOf('day').toMillis() === at.getTime();
+}
