@@ -2,13 +2,15 @@
 // conversion_rate by category and region, on simulated events over 90 days. Prints JSON:
 //   npx tsx tools/src/bench-metrics.ts [--events 10000000] [--database-url …/broxiva_bench] [--no-seed]
 // Uncached latencies (p50/p95/p99 over varied 30-day windows), the cached p95, and the same answer
-// computed straight from the events table with its time, the ratio, and whether both answers agree.
+// computed straight from the events table with its time, the ratio, whether the sums agree exactly, and
+// the relative error of the rates over sessions, which rollups estimate from HyperLogLog sketches.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { maskUrl, pgPool } from '@broxiva/db';
 import {
   createMetricsReader,
   createQueryCache,
+  HLL_STANDARD_ERROR,
   withQueryCache,
   type CacheResult,
   type MetricResult,
@@ -145,12 +147,22 @@ async function fromRawEvents(pool: Pool, q: MetricQuery) {
   };
 }
 
-/** Differences between the reader's answer and the raw one (empty: they agree); money to a cent's 1/100. */
-function disagreements(a: MetricResult, raw: Awaited<ReturnType<typeof fromRawEvents>>): string[] {
-  const out: string[] = [];
-  const same = (x: number | undefined, y: number | undefined) => Math.abs((x ?? NaN) - (y ?? NaN)) < 1e-4;
+/** Metrics whose rollup answers are estimates: rates over sessions counted by HyperLogLog sketches. */
+const ESTIMATED = new Set<string>(['conversion_rate']);
+
+/**
+ * Compares the reader's answer with the raw one: sums must agree exactly (money to a cent's 1/100);
+ * estimated metrics are compared by relative error, returned alongside.
+ */
+function compare(a: MetricResult, raw: Awaited<ReturnType<typeof fromRawEvents>>) {
+  const differences: string[] = [];
+  const errors: number[] = [];
+  const check = (key: string, m: BenchMetric, x: number | undefined, y: number | undefined) => {
+    if (ESTIMATED.has(m)) errors.push(Math.abs((x ?? NaN) - (y ?? NaN)) / Math.max(Math.abs(y ?? NaN), 1e-9));
+    else if (!(Math.abs((x ?? NaN) - (y ?? NaN)) < 1e-4)) differences.push(`${key} ${m}: ${x} vs ${y}`);
+  };
   if (a.rows.length !== raw.rows.length)
-    out.push(`rows: ${a.rows.length} vs ${raw.rows.length} from raw events`);
+    differences.push(`rows: ${a.rows.length} vs ${raw.rows.length} from raw events`);
   raw.rows.forEach((r, i) => {
     const mine = a.rows[i];
     const key = `${r.dimensions.category}/${r.dimensions.region}`;
@@ -158,17 +170,25 @@ function disagreements(a: MetricResult, raw: Awaited<ReturnType<typeof fromRawEv
       mine?.dimensions.category !== r.dimensions.category ||
       mine.dimensions.region !== r.dimensions.region
     ) {
-      out.push(`row ${i}: ${mine?.dimensions.category}/${mine?.dimensions.region} vs ${key}`);
+      differences.push(`row ${i}: ${mine?.dimensions.category}/${mine?.dimensions.region} vs ${key}`);
       return;
     }
-    for (const m of metrics) {
-      if (!same(mine.values[m], r.values[m])) out.push(`${key} ${m}: ${mine.values[m]} vs ${r.values[m]}`);
-    }
+    for (const m of metrics) check(key, m, mine.values[m], r.values[m]);
   });
-  for (const m of metrics) {
-    if (!same(a.totals[m], raw.totals[m])) out.push(`total ${m}: ${a.totals[m]} vs ${raw.totals[m]}`);
-  }
-  return out;
+  for (const m of metrics) check('total', m, a.totals[m], raw.totals[m]);
+  const sorted = errors.sort((x, y) => x - y);
+  return {
+    differences,
+    estimated:
+      sorted.length === 0
+        ? undefined
+        : {
+            metrics: metrics.filter((m) => ESTIMATED.has(m)),
+            values: sorted.length,
+            meanRelativeError: round(sorted.reduce((s, e) => s + e, 0) / sorted.length, 5),
+            maxRelativeError: round(sorted[sorted.length - 1] ?? NaN, 5),
+          },
+  };
 }
 
 async function main(): Promise<void> {
@@ -261,7 +281,9 @@ async function main(): Promise<void> {
       raw = await fromRawEvents(pool, q0);
       rawTimes.push(performance.now() - t0);
     }
-    const diff = raw === undefined ? ['no raw answer'] : disagreements(answer, raw);
+    const compared =
+      raw === undefined ? { differences: ['no raw answer'], estimated: undefined } : compare(answer, raw);
+    const diff = compared.differences;
     const windowEvents = await pool.query<{ n: string }>(
       `SELECT count(*) AS n FROM events WHERE ts >= $1 AND ts < $2`,
       [q0.start, q0.end],
@@ -290,8 +312,12 @@ async function main(): Promise<void> {
           rawEventsMs: rawStats,
           ratioRawToUncachedP50: round(rawStats.p50 / uncachedStats.p50),
           rows: answer.rows.length,
+          // Sums must agree exactly; rates over sessions are estimates (relative errors under `estimated`).
           agree: diff.length === 0,
           ...(diff.length === 0 ? {} : { differences: diff.slice(0, 20) }),
+          ...(compared.estimated === undefined
+            ? {}
+            : { estimated: { ...compared.estimated, sketchStandardError: round(HLL_STANDARD_ERROR, 5) } }),
           targetP95Ms: 50,
           meetsTarget: uncachedStats.p95 < 50,
         },

@@ -35,6 +35,8 @@ export interface SeedOptions {
   readonly onProgress?: (n: number) => void;
   /** Zone of `daily_metrics` days for the rollup pass (default UTC, the Metrics app's default). */
   readonly shopTimeZone?: string;
+  /** Writes no events, only recomputes the range's rollups (after a change to the rollups' schema). */
+  readonly rollupsOnly?: boolean;
 }
 
 export interface SeedResult {
@@ -82,7 +84,7 @@ export async function seedEventStore(opts: SeedOptions): Promise<SeedResult> {
     let written = 0;
     // Two batches in flight: one generated here while PostgreSQL stores the previous one.
     const inFlight = new Set<Promise<void>>();
-    for (const batch of generate(opts, start)) {
+    for (const batch of opts.rollupsOnly === true ? [] : generate(opts, start)) {
       const p: Promise<void> = write(batch).then(() => {
         written += batch.length;
         opts.onProgress?.(written);
@@ -105,7 +107,7 @@ export async function seedEventStore(opts: SeedOptions): Promise<SeedResult> {
       start,
       end,
       writeSeconds: round(writeSeconds),
-      eventsPerSecond: Math.round(opts.events / writeSeconds),
+      eventsPerSecond: opts.rollupsOnly === true ? 0 : Math.round(opts.events / writeSeconds),
       rollupSeconds: round((performance.now() - t1) / 1000),
     };
   } finally {
@@ -212,13 +214,14 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '1' },
       'end-date': { type: 'string' },
       'time-zone': { type: 'string', default: 'UTC' },
+      'rollups-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(`seed-store [--database-url URL (default broxiva_bench on 127.0.0.1)] [--events N (1000000)]
            [--days D (90)] [--users U (1000000)] [--seed S (1)] [--end-date YYYY-MM-DD (next UTC midnight)]
-           [--time-zone ZONE (UTC: days of daily_metrics)]
+           [--time-zone ZONE (UTC: days of daily_metrics)] [--rollups-only (write no events, recompute the rollups)]
 Writes simulated shop events straight into the event store, then recomputes the rollups. Prints JSON.`);
     return;
   }
@@ -243,6 +246,7 @@ Writes simulated shop events straight into the event store, then recomputes the 
     users: positive('users'),
     seed: positive('seed'),
     shopTimeZone: values['time-zone'],
+    rollupsOnly: values['rollups-only'],
     ...(endDate === undefined ? {} : { endDate: new Date(`${endDate}T00:00:00Z`) }),
     onProgress: (n) => bar?.update(n),
   });
