@@ -102,6 +102,8 @@ export async function seedEventStore(opts: SeedOptions): Promise<SeedResult> {
     for (let d = start.getTime(); d < end.getTime(); d += DAY_MS) {
       await worker.recomputeShopDay(new Date(d).toISOString().slice(0, 10));
     }
+    // Then the slices of every closed day (and any hour the pass left dirty).
+    await worker.drain();
     return {
       events: opts.events,
       start,

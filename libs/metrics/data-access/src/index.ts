@@ -32,11 +32,13 @@ export {
 
 import { RollupsMigration } from './migrations/20261201-rollups.js';
 import { RollupSketchesMigration } from './migrations/20261203-rollup-sketches.js';
+import { RollupSlicesMigration } from './migrations/20261204-rollup-slices.js';
 
 /** The analytics database's rollup migrations; run after the event store's. Need the `hll` extension. */
 export const rollupMigrations = [
   { name: 'Migration20261201000000_rollups', class: RollupsMigration },
   { name: 'Migration20261203000000_rollup_sketches', class: RollupSketchesMigration },
+  { name: 'Migration20261204000000_rollup_slices', class: RollupSlicesMigration },
 ];
 export { HLL_LOG2M, HLL_STANDARD_ERROR } from './sketch-sql.js';
 export {

@@ -189,7 +189,7 @@ describe('metric queries on the known event set', () => {
         timeZone: 'Europe/Berlin',
       }),
     );
-    expect(berlin.source).toBe('daily');
+    expect(berlin.source).toBe('slices');
     expect(berlin.rows).toEqual([
       { time: new Date('2025-11-30T23:00:00Z'), dimensions: {}, values: { page_views: 1, users: 1 } },
     ]);

@@ -18,6 +18,7 @@ import {
 import type { Pool, PoolClient } from 'pg';
 import { factsSql, params, type Params } from './facts-sql.js';
 import { countOf, unionOf } from './sketch-sql.js';
+import { SLICE_SKETCHES, SLICE_SUMS, sliceFor, sliceShapedRows } from './slices.js';
 
 export interface MetricRow {
   /** Bucket start; undefined without a granularity. */
@@ -75,9 +76,10 @@ function filterSql(alias: string, filters: readonly DimensionFilter[], p: Params
 }
 
 /** Where a slice is answered from. */
-export type MetricsSourceTable = 'daily' | 'hourly' | 'raw';
+export type MetricsSourceTable = 'slices' | 'daily' | 'hourly' | 'raw';
 
 function additiveSql(m: AdditiveMeasure, source: MetricsSourceTable): string {
+  if (source === 'slices') return `coalesce(sum(r.${m}), 0)`;
   const type = EVENT_COUNTS[m];
   if (source !== 'raw') {
     if (type !== undefined) return `coalesce(sum(r.events) FILTER (WHERE r.event_type = '${type}'), 0)`;
@@ -110,6 +112,28 @@ function sketchDistinctSql(m: DistinctMeasure): string {
   return countOf(unionOf('r.sessions_hll', filter === 'true' ? undefined : filter));
 }
 
+/** Distinct counts from slice rows, which keep one sketch column per measure. */
+const sliceDistinctSql = (m: DistinctMeasure) => countOf(unionOf(`r.${m}_hll`));
+
+/**
+ * The slice rows of `s`'s dimensions, named after them (`category`, `region`): its sliced days from
+ * `rollup_daily_slices`, the others (recomputed since, or the open day) regrouped from the daily rollups
+ * in the same shape. `days` holds the range's conditions on `r.day`.
+ */
+function slicedRows(s: Slice, days: string): string {
+  const key = sliceFor(new Set([...s.dimensions, ...s.filters.map((f) => f.dimension)]));
+  if (key === undefined) throw new Error('slicedRows: no slice holds these dimensions');
+  const cols = [...Object.keys(SLICE_SUMS), ...Object.keys(SLICE_SKETCHES)].join(', ');
+  const named = [key.d1, key.d2].flatMap((d, i) => (d === '' ? [] : [`v${i + 1} AS ${d}`]));
+  // The key's names are catalogue literals, never client text.
+  return `SELECT day, ${[...named, cols].join(', ')} FROM (
+      SELECT r.day, r.v1, r.v2, ${cols} FROM rollup_daily_slices r
+       WHERE r.d1 = '${key.d1}' AND r.d2 = '${key.d2}' AND ${days} AND r.day IN (SELECT day FROM rollup_sliced_days)
+      UNION ALL
+      ${sliceShapedRows(key, `${days} AND r.day NOT IN (SELECT day FROM rollup_sliced_days)`)}
+    ) u`;
+}
+
 const onHour = (d: Date) => d.getTime() % 3_600_000 === 0;
 
 /** Whether hourly rollups can answer this slice (its bounds and buckets are made of whole UTC hours). */
@@ -120,8 +144,9 @@ export function rollupsCanAnswer(s: Slice): boolean {
 }
 
 /**
- * The table that answers a slice: daily rollups when its buckets are whole days of the zone they are kept
- * in (`dailyZone`), else hourly rollups when its buckets are whole UTC hours, else raw events.
+ * The table that answers a slice: daily slices when its buckets are whole days of the zone the daily
+ * rollups are kept in (`dailyZone`) and it names at most two of the sliced dimensions; else the daily
+ * rollups for such days; else hourly rollups when its buckets are whole UTC hours; else raw events.
  */
 export function sourceFor(s: Slice, dailyZone: string | undefined): MetricsSourceTable {
   if (!rollupsCanAnswer(s)) return 'raw';
@@ -130,7 +155,9 @@ export function sourceFor(s: Slice, dailyZone: string | undefined): MetricsSourc
     s.timeZone === dailyZone &&
     isLocalMidnight(s.start, s.timeZone) &&
     isLocalMidnight(s.end, s.timeZone);
-  return daysOfZone ? 'daily' : 'hourly';
+  if (!daysOfZone) return 'hourly';
+  const used = new Set([...s.dimensions, ...s.filters.map((f) => f.dimension)]);
+  return sliceFor(used) === undefined ? 'daily' : 'slices';
 }
 
 async function measure(
@@ -160,7 +187,7 @@ async function measure(
     ].join(', ');
   const suffix = byCategory ? '_category' : '';
 
-  if (source === 'daily') {
+  if (source === 'daily' || source === 'slices') {
     // Days are dates of the zone: a local midnight is `day::timestamp AT TIME ZONE zone`.
     const zone = p.add(s.timeZone);
     const day = `(r.day::timestamp AT TIME ZONE ${zone})`;
@@ -170,10 +197,13 @@ async function measure(
         : s.granularity === 'day'
           ? day
           : `date_trunc('${s.granularity}', r.day::timestamp) AT TIME ZONE ${zone}`;
-    const sql = `SELECT ${bucket} AS bucket${dims.map((d) => `, ${d}`).join('')}, ${selects(sketchDistinctSql)}
-      FROM rollup_daily${suffix} r
-      WHERE r.day >= (${p.add(s.start)}::timestamptz AT TIME ZONE ${zone})::date
-        AND r.day < (${p.add(s.end)}::timestamptz AT TIME ZONE ${zone})::date${filterSql('r', s.filters, p)}
+    const days = `r.day >= (${p.add(s.start)}::timestamptz AT TIME ZONE ${zone})::date
+        AND r.day < (${p.add(s.end)}::timestamptz AT TIME ZONE ${zone})::date`;
+    const from = source === 'daily' ? `rollup_daily${suffix} r` : `(${slicedRows(s, days)}) r`;
+    const distinctSql = source === 'daily' ? sketchDistinctSql : sliceDistinctSql;
+    const sql = `SELECT ${bucket} AS bucket${dims.map((d) => `, ${d}`).join('')}, ${selects(distinctSql)}
+      FROM ${from}
+      WHERE ${days}${filterSql('r', s.filters, p)}
       GROUP BY ${groupBy}`;
     return run(sql, names);
   }

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { EVENT_DIMENSIONS, factsSql } from './facts-sql.js';
 import { SKETCHES, sketchOf, unionOf } from './sketch-sql.js';
+import { buildSlices, dropSlices } from './slices.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -17,6 +18,8 @@ export async function markDirty(db: Queryable, hours: readonly Date[]): Promise<
 
 export interface RollupWorkerDeps {
   readonly pool: Pool;
+  /** The clock deciding which days are closed (sliced); default the database's now(). */
+  readonly now?: () => Date;
   /** Days of `daily_metrics` are days of this zone. */
   readonly shopTimeZone: string;
   /** Hours claimed per transaction; default 24. */
@@ -30,6 +33,13 @@ export interface RollupWorkerDeps {
 
 const DIMS = EVENT_DIMENSIONS.join(', ');
 const onHour = (d: Date) => d.getTime() % 3_600_000 === 0;
+
+/** Serialises recomputing a day's daily rollups and building its slices (one transaction each). */
+const lockDay = (client: Queryable, day: string) =>
+  client.query(
+    `SELECT pg_advisory_xact_lock(hashtext('broxiva.rollup_day'), ($1::date - date '2000-01-01'))`,
+    [day],
+  );
 const HOUR_OF = `date_trunc('hour', f.ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`;
 const IN_HOURS = `e.ts >= $2 AND e.ts < $3 AND date_trunc('hour', e.ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' = ANY($1::timestamptz[])`;
 
@@ -88,7 +98,13 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
       [deps.shopTimeZone],
     );
     if (updated.rowCount === 0) return;
-    for (const t of ['rollup_daily', 'rollup_daily_category', 'daily_metrics']) {
+    for (const t of [
+      'rollup_daily',
+      'rollup_daily_category',
+      'rollup_daily_slices',
+      'rollup_sliced_days',
+      'daily_metrics',
+    ]) {
       await client.query(`DELETE FROM ${t}`);
     }
     await client.query(
@@ -140,6 +156,8 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
   }
 
   async function recomputeDay(client: PoolClient, day: string): Promise<void> {
+    await lockDay(client, day);
+    await dropSlices(client, day);
     // Local midnights come from PostgreSQL, so its zone rules decide DST exactly as queries do.
     const bounds = await client.query<{ start: Date; end: Date }>(
       `SELECT ($1::date)::timestamp AT TIME ZONE $2 AS start, ($1::date + 1)::timestamp AT TIME ZONE $2 AS end`,
@@ -250,10 +268,54 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
     }
   }
 
-  /** Runs until no hour is dirty; resolves the number of hours recomputed. */
+  /**
+   * Builds the slices of up to `maxDays` closed days (before today in the shop's zone) that have events
+   * (a `daily_metrics` row, written with their daily rollups) and no current slices, one transaction per
+   * day; resolves how many it built.
+   */
+  async function sliceClosedDays(maxDays = 8): Promise<number> {
+    const { rows } = await deps.pool.query<{ day: string }>(
+      `SELECT to_char(d.day, 'YYYY-MM-DD') AS day FROM daily_metrics d
+        WHERE d.day < (${deps.now === undefined ? 'now()' : '$2::timestamptz'} AT TIME ZONE $1)::date
+          AND NOT EXISTS (SELECT 1 FROM rollup_sliced_days s WHERE s.day = d.day)
+        ORDER BY 1 LIMIT ${Math.max(1, Math.floor(maxDays))}`,
+      deps.now === undefined ? [deps.shopTimeZone] : [deps.shopTimeZone, deps.now()],
+    );
+    let built = 0;
+    for (const { day } of rows) {
+      const client = await deps.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await lockDay(client, day);
+        // Another replica may have built it, or a recompute removed its daily rollups, meanwhile.
+        const pending = await client.query(
+          `SELECT 1 FROM daily_metrics d WHERE d.day = $1::date
+              AND NOT EXISTS (SELECT 1 FROM rollup_sliced_days s WHERE s.day = d.day)`,
+          [day],
+        );
+        if (pending.rowCount !== 0) {
+          await buildSlices(client, day);
+          built += 1;
+        }
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    }
+    return built;
+  }
+
+  /**
+   * Runs until no hour is dirty, then builds the slices of every closed day lacking them; resolves the
+   * number of hours recomputed.
+   */
   async function drain(): Promise<number> {
     let total = 0;
     for (let n = await runOnce(); n > 0; n = await runOnce()) total += n;
+    while ((await sliceClosedDays()) > 0);
     return total;
   }
 
@@ -265,7 +327,7 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
     return rows[0]?.lag ?? 0;
   }
 
-  return { runOnce, drain, lagSeconds, recomputeShopDay };
+  return { runOnce, drain, sliceClosedDays, lagSeconds, recomputeShopDay };
 }
 
 export type RollupWorker = ReturnType<typeof createRollupWorker>;

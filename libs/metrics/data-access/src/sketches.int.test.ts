@@ -170,8 +170,22 @@ async function expectMatches(tz: string, source: string) {
 }
 
 describe('distinct counts from HyperLogLog sketches', () => {
-  it('answers New York days from the daily rollups, across the DST change', async () => {
-    await expectMatches('America/New_York', 'daily');
+  it('answers New York days by region from the daily slices, across the DST change', async () => {
+    await expectMatches('America/New_York', 'slices');
+  });
+
+  it('answers New York days by three dimensions from the daily rollups', async () => {
+    const r = await reader.query(query('America/New_York', { dimensions: ['region', 'event_type'] }));
+    expect(r.source).toBe('daily');
+    const sliced = await reader.query(query('America/New_York'));
+    // Summed over event types, the daily rollups give the slices' sums and (exactly, below 1,280) counts.
+    for (const row of sliced.rows) {
+      const mine = r.rows.filter(
+        (x) => x.time?.getTime() === row.time?.getTime() && x.dimensions.region === row.dimensions.region,
+      );
+      expect(mine.reduce((t, x) => t + (x.values.orders ?? 0), 0)).toBe(row.values.orders);
+      expect(mine.reduce((t, x) => t + (x.values.revenue ?? 0), 0)).toBeCloseTo(row.values.revenue ?? NaN, 4);
+    }
   });
 
   it('answers UTC days from the hourly rollups', async () => {
@@ -180,12 +194,53 @@ describe('distinct counts from HyperLogLog sketches', () => {
 
   it('answers exactly from raw events when the range is not on whole hours', async () => {
     const r = await reader.query(
-      query('UTC', { start: new Date(START.getTime() + 1), granularity: undefined, dimensions: [] }),
+      query('America/New_York', {
+        start: new Date(START.getTime() + 1),
+        granularity: undefined,
+        dimensions: [],
+      }),
     );
     expect(r.source).toBe('raw');
     const kept = facts.filter((f) => f.ts.getTime() > START.getTime());
     expect(r.totals.sessions).toBe(new Set(kept.map((f) => f.session)).size);
     expect(r.totals.users).toBe(new Set(kept.map((f) => f.user)).size);
+  });
+
+  it('reads a day recomputed after a late purchase from the daily rollups until it is sliced again', async () => {
+    const late: Fact = {
+      ts: new Date('2025-03-09T15:00:00Z'),
+      user: 'u-late',
+      session: 's-late',
+      type: 'purchase',
+      region: 'west',
+      revenue: 1234,
+    };
+    const worker = createRollupWorker({ pool: db.pool, shopTimeZone: 'America/New_York' });
+    await db.write([toEvent(late)]);
+    facts.push(late);
+    expect(await worker.runOnce()).toBe(1);
+    const sliced = await db.pool.query<{ day: string }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM rollup_sliced_days`,
+    );
+    expect(sliced.rows.map((r) => r.day).sort()).toEqual(['2025-03-08', '2025-03-10']);
+    await expectMatches('America/New_York', 'slices');
+    expect(await worker.sliceClosedDays()).toBe(1);
+    await expectMatches('America/New_York', 'slices');
+  });
+
+  it('leaves the open day unsliced', async () => {
+    const worker = createRollupWorker({
+      pool: db.pool,
+      shopTimeZone: 'America/New_York',
+      now: () => new Date('2025-03-10T12:00:00Z'),
+    });
+    await db.pool.query(`DELETE FROM rollup_sliced_days`);
+    expect(await worker.sliceClosedDays()).toBe(2);
+    const sliced = await db.pool.query<{ day: string }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM rollup_sliced_days`,
+    );
+    expect(sliced.rows.map((r) => r.day).sort()).toEqual(['2025-03-08', '2025-03-09']);
+    await expectMatches('America/New_York', 'slices');
   });
 
   it('rebuilds the daily rollups in the new zone when the shop time zone changes', async () => {
@@ -195,9 +250,9 @@ describe('distinct counts from HyperLogLog sketches', () => {
     // Every hour holding events (72 over three days) is recomputed once.
     expect(recomputed).toBe(new Set(facts.map((f) => Math.floor(f.ts.getTime() / 3_600_000))).size);
     const after = await reader.query(query('UTC'));
-    expect(after.source).toBe('daily');
+    expect(after.source).toBe('slices');
     expect(after.rows).toEqual(before.rows);
     expect((await reader.query(query('America/New_York'))).source).toBe('hourly');
-    await expectMatches('UTC', 'daily');
+    await expectMatches('UTC', 'slices');
   });
 });

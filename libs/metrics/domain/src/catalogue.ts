@@ -35,8 +35,8 @@ export type DimensionName = (typeof DIMENSION_NAMES)[number];
 
 /**
  * The measures stored or counted per bucket, from which every metric derives. `additive` ones are sums
- * over events, so hourly rollups add up to any range; the distinct ones (sessions, users, new users and
- * the session counts behind the rates) are not, so they are counted exactly over the asked range.
+ * over events, so rollups add up to any range; the distinct ones (sessions, users, new users and the
+ * session counts behind the rates) do not add up: rollups keep mergeable sketches of them.
  */
 export const ADDITIVE_MEASURES = [
   'revenue',
