@@ -40,7 +40,7 @@ export const rollupMigrations = [
   { name: 'Migration20261203000000_rollup_sketches', class: RollupSketchesMigration },
   { name: 'Migration20261204000000_rollup_slices', class: RollupSlicesMigration },
 ];
-export { HLL_LOG2M, HLL_STANDARD_ERROR } from './sketch-sql.js';
+export { HLL_EXACT_UP_TO, HLL_LOG2M, HLL_STANDARD_ERROR } from './sketch-sql.js';
 export {
   exportEvents,
   exportFileName,

@@ -1,11 +1,17 @@
 import type { Event } from '@broxiva/contracts';
 import { bucketStart, type MetricQuery } from '@broxiva/metrics-domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMetricsReader, createRollupWorker, HLL_STANDARD_ERROR, type MetricsReader } from './index.js';
+import {
+  createMetricsReader,
+  createRollupWorker,
+  HLL_EXACT_UP_TO,
+  HLL_STANDARD_ERROR,
+  type MetricsReader,
+} from './index.js';
 import { testEvent, withAnalyticsDatabase } from './testing.js';
 
 // Three days around New York's spring DST change (9 March 2025, a 23-hour day), 6,000 events: enough
-// distinct sessions and users per day to leave the sketches' exact range (1,280 values).
+// distinct sessions and users per day to leave the sketches' exact range (320 values).
 const START = new Date('2025-03-08T05:00:00Z'); // midnight in New York (EST)
 const END = new Date('2025-03-11T04:00:00Z'); // midnight in New York (EDT)
 const REGIONS = ['east', 'west', 'north'];
@@ -103,9 +109,9 @@ function expected(facts: readonly Fact[], tz: string) {
   return cells;
 }
 
-/** `actual` equals `exact` up to 1,280 values and is within 3 standard errors beyond. */
+/** `actual` equals `exact` up to HLL_EXACT_UP_TO (320) values and is within 3 standard errors beyond. */
 function expectCount(actual: number | undefined, exact: number, what: string) {
-  if (exact <= 1_280) expect(actual, what).toBe(exact);
+  if (exact <= HLL_EXACT_UP_TO) expect(actual, what).toBe(exact);
   else expect(Math.abs((actual ?? NaN) - exact), what).toBeLessThanOrEqual(3 * HLL_STANDARD_ERROR * exact);
 }
 
@@ -159,7 +165,7 @@ async function expectMatches(tz: string, source: string) {
   // Totals over every region: past the exact range, estimated.
   const sessions = new Set(facts.map((f) => f.session)).size;
   const users = new Set(facts.map((f) => f.user)).size;
-  expect(sessions).toBeGreaterThan(1_280);
+  expect(sessions).toBeGreaterThan(HLL_EXACT_UP_TO);
   expectCount(r.totals.sessions, sessions, 'total sessions');
   expectCount(r.totals.users, users, 'total users');
   expectCount(r.totals.new_users, users, 'total new users');
@@ -178,7 +184,7 @@ describe('distinct counts from HyperLogLog sketches', () => {
     const r = await reader.query(query('America/New_York', { dimensions: ['region', 'event_type'] }));
     expect(r.source).toBe('daily');
     const sliced = await reader.query(query('America/New_York'));
-    // Summed over event types, the daily rollups give the slices' sums and (exactly, below 1,280) counts.
+    // Summed over event types, the daily rollups give the slices' sums and (exactly, up to 320) counts.
     for (const row of sliced.rows) {
       const mine = r.rows.filter(
         (x) => x.time?.getTime() === row.time?.getTime() && x.dimensions.region === row.dimensions.region,
