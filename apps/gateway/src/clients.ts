@@ -26,6 +26,8 @@ export function createTransports(urls: ServiceUrls): ServiceTransports {
     createConnectTransport({
       baseUrl,
       httpVersion: '2',
+      // Binary, and must stay so: events reach Ingest with their properties already encoded among the
+      // message's unknown fields (routes/encoded-properties.ts), which the JSON format would drop.
       useBinaryFormat: true,
       // No gzip or brotli between the gateway and the services: on the cluster network compressing a
       // 500-result TrackBatch answer costs both sides CPU (it showed in the profile) and saves nothing.

@@ -1,7 +1,8 @@
 import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
 import { startPrivateNatsServer } from '@broxiva/bus/testing';
-import { EventStatus } from '@broxiva/contracts';
+import { EventStatus, IngestService } from '@broxiva/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngest } from './testing/ingest-harness.js';
 
@@ -150,6 +151,49 @@ describe('Ingest over gRPC, on real NATS and Redis', () => {
     const received = timestampDate(stored!.receivedAt!).getTime();
     expect(received - corrected).toBe(30_000);
     expect(timestampDate(stored!.originalTimestamp!).getTime()).toBe(now + skew - 30_000);
+  });
+});
+
+describe('Ingest over each protocol and encoding', () => {
+  // Binary requests are served from each event's own encoding (encoded-requests.ts), JSON ones from the
+  // decoded message: both must answer and publish alike.
+  it.each([
+    ['Connect with JSON', false, 500],
+    ['Connect with protobuf', true, 600],
+  ])('%s: same results and the same stored events as gRPC', async (_, useBinaryFormat, base) => {
+    const connect = createClient(
+      IngestService,
+      createConnectTransport({
+        baseUrl: `http://127.0.0.1:${ingest.server.httpPort}`,
+        httpVersion: '1.1',
+        useBinaryFormat,
+      }),
+    );
+    const events = (n: number) => [
+      pageView(n, { context: { userAgent: UA, ip: '203.0.113.9', country: 'de' } }),
+      { eventType: 'Bad Type', userId: 'u' },
+      {
+        eventId: id(n + 1),
+        eventType: 'purchase',
+        userId: 'u',
+        properties: { order_id: 'o-1', revenue: 20, currency: 'EUR' },
+      },
+      pageView(n),
+    ];
+    const viaGrpc = await ingest.client.trackBatch({ events: events(base) });
+    const viaConnect = await connect.trackBatch({ events: events(base + 50) });
+    const summary = (r: typeof viaGrpc) => r.results.map((x) => [x.index, x.status, x.violations.length]);
+    expect(summary(viaConnect)).toEqual(summary(viaGrpc));
+    expect((await connect.track({ event: pageView(base + 2) })).result?.status).toBe(EventStatus.ACCEPTED);
+    const stored = await ingest.streamEvents();
+    const comparable = (eventId: string) => {
+      const e = stored.find((x) => x.eventId === eventId);
+      return { ...e, eventId: '', timestamp: undefined, receivedAt: undefined };
+    };
+    expect(comparable(id(base + 50))).toEqual(comparable(id(base)));
+    expect(comparable(id(base + 51))).toEqual(comparable(id(base + 1)));
+    expect(comparable(id(base + 50)).context?.ip).toBe('');
+    expect(comparable(id(base + 51)).commerce?.orderId).toBe('o-1');
   });
 });
 

@@ -160,6 +160,21 @@ describe('rate limits', () => {
     expect(ttl > 0 && ttl <= 61).toBe(true);
   });
 
+  it('decides hits arriving together as one command each would, in arrival order, in one counter', async () => {
+    const limiter = createRateLimiter(redis, 5, () => 1_700_000_010_000);
+    const burst = await Promise.all(Array.from({ length: 7 }, () => limiter('key:burst')));
+    expect(burst.map((d) => d.allowed)).toEqual([true, true, true, true, true, false, false]);
+    expect(burst.map((d) => d.retryAfterSeconds)).toEqual(Array(7).fill(30));
+    const window = Math.floor(1_700_000_010_000 / 60_000);
+    expect(await redis.get(`rate:key:burst:${window}`)).toBe('7');
+    const ttl = await redis.ttl(`rate:key:burst:${window}`);
+    expect(ttl > 0 && ttl <= 61).toBe(true);
+    // Later hits carry on from there; other subjects have their own counters.
+    const [later, other] = await Promise.all([limiter('key:burst'), limiter('key:calm')]);
+    expect([later?.allowed, other?.allowed]).toEqual([false, true]);
+    expect(await redis.get(`rate:key:burst:${window}`)).toBe('8');
+  });
+
   it('answers 503 when Redis is unreachable, never lets the call through', async () => {
     const down = createRedis({
       url: 'redis://127.0.0.1:1',

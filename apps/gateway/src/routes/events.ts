@@ -13,6 +13,7 @@ import {
 import type { IncomingMessage } from 'node:http';
 import { fromRest, RestInputError, toRest } from '../rest-json.js';
 import type { Route, RouteContext } from '../http/route.js';
+import { withEncodedProperties } from './encoded-properties.js';
 import { createTrackCoalescer } from './track-coalescer.js';
 
 export interface EventRoutesDeps {
@@ -128,12 +129,14 @@ export function eventRoutes(deps: EventRoutesDeps): Route[] {
 /**
  * The request's own facts the shop's client need not send: the IP it came from and its User-Agent.
  * Fills them into the event in place: it is the one fromRest just built for this request, and copying
- * every event of a 500-event batch twice over would be allocation for nothing.
+ * every event of a 500-event batch twice over would be allocation for nothing. Its properties are encoded
+ * for the call to Ingest on the way (encoded-properties.ts).
  */
 function withRequestContext(event: Event, ctx: { req: IncomingMessage; clientIp: string }): Event {
   const context = (event.context ??= create(EventContextSchema));
   if (context.ip === '') context.ip = ctx.clientIp;
   const userAgent = ctx.req.headers['user-agent'];
   if (context.userAgent === '' && userAgent !== undefined) context.userAgent = userAgent;
-  return event;
+  // The event goes nowhere but to Ingest (in binary, see clients.ts): its properties can go encoded.
+  return withEncodedProperties(event);
 }

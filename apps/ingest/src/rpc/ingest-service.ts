@@ -1,5 +1,5 @@
-import { create, toBinary } from '@bufbuild/protobuf';
-import type { ServiceImpl } from '@connectrpc/connect';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import {
   EventResultSchema,
   EventSchema,
@@ -11,6 +11,8 @@ import {
 } from '@broxiva/contracts';
 import { checkBatch, prepareEvent, type BatchLimits, type PrepareDeps } from '@broxiva/ingest-domain';
 import { NotFoundError, ValidationError } from '@broxiva/rpc';
+import type { EncodedTrackBatchRequest, EncodedTrackRequest } from './encoded-requests.js';
+import { encodeAccepted } from './event-encoding.js';
 import { toEventInput, toFieldViolation, withServerFields } from './event-mapping.js';
 
 /** An accepted event, encoded once: the bytes are reused for the size limit and the bus. */
@@ -36,6 +38,12 @@ export interface IngestServiceDeps {
   readonly onResult?: (eventType: string, result: EventResult) => void;
 }
 
+/** A client's event: decoded, and its encoding when the request was binary (reused for the bus). */
+interface Incoming {
+  readonly event: Event;
+  readonly encoded?: Uint8Array;
+}
+
 type Staged =
   | { readonly kind: 'rejected'; readonly result: EventResult; readonly eventType: string }
   | {
@@ -52,9 +60,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * publish the rest and answer only after JetStream acknowledged them. A failed publish fails the request
  * (UNAVAILABLE): nothing is reported accepted that is only in memory, and the client's retry with the
  * same event ids is counted once because the store is idempotent.
+ *
+ * `service` answers requests decoded as usual (JSON); `encoded` answers the same calls read with each
+ * event still encoded (binary requests, see encoded-requests.ts), with the same results.
  */
-export function ingestService(deps: IngestServiceDeps): Partial<ServiceImpl<typeof IngestService>> {
-  function stage(event: Event, index: number, receivedAt: Date): Staged {
+export function ingestService(deps: IngestServiceDeps) {
+  function stage({ event, encoded }: Incoming, index: number, receivedAt: Date): Staged {
     const prepared = prepareEvent(toEventInput(event), receivedAt, deps.prepare);
     if (prepared.kind === 'rejected') {
       const result = create(EventResultSchema, {
@@ -65,9 +76,17 @@ export function ingestService(deps: IngestServiceDeps): Partial<ServiceImpl<type
       });
       return { kind: 'rejected', result, eventType: event.eventType };
     }
-    const msg = withServerFields(event, prepared.event);
-    const encoded = { eventId: msg.eventId, eventType: msg.eventType, data: toBinary(EventSchema, msg) };
-    return { kind: 'ok', index, historical: msg.historical, event: encoded };
+    const e = prepared.event;
+    const data =
+      encoded === undefined
+        ? toBinary(EventSchema, withServerFields(event, e))
+        : encodeAccepted(encoded, e, event.commerce === undefined);
+    return {
+      kind: 'ok',
+      index,
+      historical: e.historical,
+      event: { eventId: e.eventId, eventType: e.eventType, data },
+    };
   }
 
   async function accept(staged: readonly Staged[]): Promise<EventResult[]> {
@@ -99,36 +118,38 @@ export function ingestService(deps: IngestServiceDeps): Partial<ServiceImpl<type
     });
   }
 
-  return {
-    async track(req) {
-      if (req.event === undefined) {
-        throw new ValidationError([{ field: 'event', rule: 'required', description: 'event is required' }]);
-      }
-      const staged = stage(req.event, 0, deps.now());
-      if (staged.kind === 'rejected') {
-        deps.onResult?.(staged.eventType, staged.result);
-        throw new ValidationError(staged.result.violations);
-      }
-      const [result] = await accept([staged]);
-      return { result };
-    },
+  async function track(incoming: Incoming | undefined) {
+    if (incoming === undefined) {
+      throw new ValidationError([{ field: 'event', rule: 'required', description: 'event is required' }]);
+    }
+    const staged = stage(incoming, 0, deps.now());
+    if (staged.kind === 'rejected') {
+      deps.onResult?.(staged.eventType, staged.result);
+      throw new ValidationError(staged.result.violations);
+    }
+    const [result] = await accept([staged]);
+    return { result };
+  }
 
-    async trackBatch(req) {
-      const receivedAt = deps.now();
-      const staged = req.events.map((e, i) => stage(e, i, receivedAt));
-      const bytes = staged.reduce((n, s) => n + (s.kind === 'ok' ? s.event.data.length : 0), 0);
-      const limits = checkBatch(req.events.length, bytes, deps.batchLimits);
-      if (limits.length > 0) throw new ValidationError(limits);
-      const results = await accept(staged);
-      const count = (status: EventStatus) => results.filter((r) => r.status === status).length;
-      return create(TrackBatchResponseSchema, {
-        results,
-        accepted: count(EventStatus.ACCEPTED),
-        duplicates: count(EventStatus.DUPLICATE),
-        rejected: count(EventStatus.REJECTED),
-      });
-    },
+  async function trackBatch(incoming: readonly Incoming[]) {
+    const receivedAt = deps.now();
+    const staged = incoming.map((e, i) => stage(e, i, receivedAt));
+    const bytes = staged.reduce((n, s) => n + (s.kind === 'ok' ? s.event.data.length : 0), 0);
+    const limits = checkBatch(incoming.length, bytes, deps.batchLimits);
+    if (limits.length > 0) throw new ValidationError(limits);
+    const results = await accept(staged);
+    const count = (status: EventStatus) => results.filter((r) => r.status === status).length;
+    return create(TrackBatchResponseSchema, {
+      results,
+      accepted: count(EventStatus.ACCEPTED),
+      duplicates: count(EventStatus.DUPLICATE),
+      rejected: count(EventStatus.REJECTED),
+    });
+  }
 
+  const service: Partial<ServiceImpl<typeof IngestService>> = {
+    track: (req) => track(req.event === undefined ? undefined : { event: req.event }),
+    trackBatch: (req) => trackBatch(req.events.map((event) => ({ event }))),
     async getEvent(req) {
       if (!UUID.test(req.eventId)) {
         throw new ValidationError([
@@ -140,4 +161,22 @@ export function ingestService(deps: IngestServiceDeps): Partial<ServiceImpl<type
       return { event };
     },
   };
+  const encoded = {
+    track(req: EncodedTrackRequest) {
+      // Occurrences of a message field merge when decoded; concatenated, their encodings decode the same.
+      const bytes = req.event.length <= 1 ? req.event[0] : Buffer.concat(req.event);
+      return track(bytes === undefined ? undefined : decode(bytes));
+    },
+    trackBatch: (req: EncodedTrackBatchRequest) => trackBatch(req.events.map(decode)),
+  };
+  return { service, encoded };
+}
+
+/** An event read from its encoding, failing as Connect fails a request it cannot parse. */
+function decode(encoded: Uint8Array): Incoming {
+  try {
+    return { event: fromBinary(EventSchema, encoded), encoded };
+  } catch (e) {
+    throw new ConnectError(`parse binary: ${e instanceof Error ? e.message : String(e)}`, Code.Internal);
+  }
 }

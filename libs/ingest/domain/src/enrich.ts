@@ -65,8 +65,15 @@ export function enrich(
 ): Enrichment {
   const referrerDomain = domainOf(ctx.referrer);
   const located = geo !== undefined && ctx.ip !== '' ? geo(ctx.ip) : undefined;
+  const ua = parse(ctx.userAgent);
+  // Written out rather than spread (see prepareEvent).
   return {
-    ...parse(ctx.userAgent),
+    deviceType: ua.deviceType,
+    browser: ua.browser,
+    browserVersion: ua.browserVersion,
+    os: ua.os,
+    osVersion: ua.osVersion,
+    isBot: ua.isBot,
     country: located?.country ?? ctx.country,
     region: located?.region ?? ctx.region,
     referrerDomain,

@@ -39,16 +39,37 @@ export function prepareEvent(input: EventInput, receivedAt: Date, deps: PrepareD
     const named = lifted === undefined ? violations : violations.map(renameLifted);
     return { kind: 'rejected', violations: named };
   }
+  // Written out rather than spread: a spread that adds properties its source lacks costs V8 microseconds
+  // an event, a large share of this function's time.
+  const c = event.context;
   return {
     kind: 'ok',
     event: {
-      ...event,
       eventId: event.eventId === '' ? deps.newId() : event.eventId.toLowerCase(),
+      eventType: event.eventType,
+      userId: event.userId,
+      anonymousId: event.anonymousId,
+      sessionId: event.sessionId,
       timestamp,
+      sentAt: event.sentAt,
       receivedAt,
       originalTimestamp: original,
-      context: { ...event.context, ip: '' },
-      enrichment: enrich(event.context, deps.geo, deps.parseUserAgent),
+      properties: event.properties,
+      context: {
+        pageUrl: c.pageUrl,
+        pagePath: c.pagePath,
+        pageTitle: c.pageTitle,
+        referrer: c.referrer,
+        utm: c.utm,
+        ip: '',
+        userAgent: c.userAgent,
+        locale: c.locale,
+        country: c.country,
+        region: c.region,
+        timezone: c.timezone,
+      },
+      commerce: event.commerce,
+      enrichment: enrich(c, deps.geo, deps.parseUserAgent),
       historical: receivedAt.getTime() - timestamp.getTime() > deps.rules.historicalAfterMs,
     },
   };
