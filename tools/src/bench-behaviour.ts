@@ -4,13 +4,16 @@
 // journeys (p50/p95 over many users, conversion probability included), and the conversion model's training
 // and held-out quality. Prints one JSON document. Run by hand:
 //   tsx tools/src/bench-behaviour.ts [--events 10000000] [--users 1000000] [--days 365] [--journeys 300]
-//                                    [--repeats 3] [--database-url URL] [--skip-seed]
-// --skip-seed reuses a database seeded earlier (by this bench or seed-store.ts) that reaches today.
+//                                    [--repeats 3] [--database-url URL] [--skip-seed] [--time-zone UTC]
+// --skip-seed reuses a database seeded earlier (by this bench or seed-store.ts) that reaches today; the
+// event store's pending migrations are applied to it either way. --time-zone is the shop's zone
+// (SHOP_TIMEZONE): the per-user activity tables are (re)built for it if they are kept in another.
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { CohortMetric, CohortType, InsightsService, useNodeTextEncoding } from '@broxiva/contracts';
-import { maskUrl, pgPool } from '@broxiva/db';
+import { createOrm, maskUrl, pgPool, runMigrations } from '@broxiva/db';
+import { ensureUserActivity, eventStoreMigrations } from '@broxiva/event-store';
 import { parseArgs } from 'node:util';
 import { percentile, startApp, waitForHttp } from './bench-support.js';
 import { seedEventStore } from './seed-store.js';
@@ -29,8 +32,18 @@ const { values: a } = parseArgs({
     journeys: { type: 'string', default: '300' },
     repeats: { type: 'string', default: '3' },
     'skip-seed': { type: 'boolean', default: false },
+    'time-zone': { type: 'string', default: 'UTC' },
+    help: { type: 'boolean', default: false },
   },
 });
+if (a.help) {
+  console.log(`bench-behaviour [--database-url URL (default broxiva_bench_behaviour on 127.0.0.1)]
+  [--events N (10000000)] [--users N (1000000)] [--days N (365)] [--seed N (1)] [--journeys N (300)]
+  [--repeats N (3)] [--skip-seed] [--time-zone IANA (UTC)]
+Seeds a year of simulated shop events (unless --skip-seed), starts the Insights app on them and prints
+JSON: checkout funnel, 12 months of retention, journeys p50/p95, conversion model AUC and Brier.`);
+  process.exit(0);
+}
 const DAY = 86_400_000;
 const GRPC = 51154;
 const HTTP = 51184;
@@ -58,8 +71,29 @@ if (!a['skip-seed']) {
     },
   }).finally(() => (console.log = log));
 }
+// The event store's migrations (a database seeded before the per-user activity tables existed gets them
+// here, filled from its events) and the tables on the shop's calendar.
+const migrateStarted = performance.now();
+{
+  const log = console.log;
+  console.log = (...args: unknown[]) => console.error(...args);
+  const orm = await createOrm({ url, entities: [], migrations: { list: eventStoreMigrations } });
+  try {
+    await runMigrations(orm);
+  } finally {
+    await orm.close();
+    console.log = log;
+  }
+}
 const pool = pgPool(url, { max: 2 });
+const { rebuilt } = await ensureUserActivity(pool, a['time-zone']);
+const activityTables = {
+  zone: a['time-zone'],
+  migrateAndBuildSeconds: Math.round((performance.now() - migrateStarted) / 100) / 10,
+  rebuiltForZone: rebuilt,
+};
 await pool.query('ANALYZE events');
+await pool.query('ANALYZE user_activity_days, user_firsts');
 const { rows: stats } = await pool.query<{ n: string; max: Date; users: string }>(
   `SELECT count(*) AS n, max(ts) AS max,
           (SELECT count(DISTINCT user_id) FROM events) AS users FROM events`,
@@ -73,6 +107,7 @@ const app = startApp('insights', {
   INSIGHTS_HTTP_PORT: String(HTTP),
   // Only the behaviour RPCs are measured: no anomaly loop (it needs NATS and Redis).
   ENABLE_ANOMALY_DETECTION: 'false',
+  SHOP_TIMEZONE: a['time-zone'],
 });
 const client = createClient(InsightsService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${GRPC}` }));
 const time = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
@@ -142,6 +177,7 @@ try {
     database: maskUrl(url),
     size: { events: Number(stats[0]!.n), users: Number(stats[0]!.users), days: Number(a.days), end },
     seed,
+    activityTables,
     funnel: {
       what: 'checkout funnel (4 steps, ordered, 7-day window) over the last 30 days',
       ms: funnelMs,

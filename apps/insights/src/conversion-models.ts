@@ -1,9 +1,6 @@
-import {
-  NotEnoughTrainingDataError,
-  trainConversionModel,
-  type ConversionModel,
-} from '@broxiva/insights-behaviour';
+import { NotEnoughTrainingDataError, type ConversionModel } from '@broxiva/insights-behaviour';
 import type { BehaviourStore } from './adapters/event-store-behaviour.js';
+import { createInThreadConversionTrainer, type ConversionTrainer } from './training/conversion-trainer.js';
 
 const DAY = 86_400_000;
 
@@ -54,8 +51,11 @@ export function createConversionModels(deps: {
   readonly settings: ConversionModelSettings;
   /** Told about background retrains that failed (the stale model stays in use). */
   readonly onError?: (error: unknown, horizonDays: number) => void;
+  /** Where models are fitted: the app passes a worker-thread trainer; default on the calling thread. */
+  readonly trainer?: ConversionTrainer;
 }): ConversionModels {
   const { settings } = deps;
+  const trainer = deps.trainer ?? createInThreadConversionTrainer();
   const refreshMs = settings.refreshMinutes * 60_000;
   const cache = new Map<number, Entry>();
 
@@ -69,7 +69,7 @@ export function createConversionModels(deps: {
       horizonDays,
       maxUsers: settings.maxTrainingUsers,
     });
-    const model = trainConversionModel(examples);
+    const model = await trainer.train(examples);
     return {
       ...model,
       horizonDays,

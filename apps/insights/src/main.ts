@@ -14,6 +14,7 @@ import { scheduleAnomalyChecks } from './alerts/alert-loop.js';
 import { checkAnomalies } from './alerts/anomaly-check.js';
 import { buildApp } from './app.js';
 import { createConversionModels } from './conversion-models.js';
+import { createWorkerConversionTrainer } from './training/conversion-trainer.js';
 import { loadConfig } from './config.js';
 import { useNodeTextEncoding } from '@broxiva/contracts';
 
@@ -34,8 +35,11 @@ const metrics = createClient(
 const analytics = pgPool(readOnly(config.analyticsDatabaseUrl), { max: 4 });
 
 const behaviourStore = createBehaviourStore(analytics);
-// Conversion models train on demand and in the background; warm the default horizon (7 days) now.
+// Conversion models train on demand and in the background, fitted in a worker thread so RPCs keep being
+// answered meanwhile; warm the default horizon (7 days) now.
+const trainer = createWorkerConversionTrainer();
 const conversion = createConversionModels({
+  trainer,
   store: behaviourStore,
   now: () => new Date(),
   settings: config.conversion,
@@ -103,6 +107,7 @@ await runUntilSignal(logger, [
   async () => alerting?.stop(),
   async () => alerting?.bus.close(),
   async () => alerting?.redis.disconnect(),
+  () => trainer.close(),
   () => analytics.end(),
   () => tracing.shutdown(),
 ]);

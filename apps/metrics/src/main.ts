@@ -1,6 +1,6 @@
 import { connectBus, provision, topology } from '@broxiva/bus';
 import { createOrm, pgPool } from '@broxiva/db';
-import { createPartitionManager } from '@broxiva/event-store';
+import { createPartitionManager, ensureUserActivity } from '@broxiva/event-store';
 import {
   createDashboardStore,
   createMetricsReader,
@@ -36,6 +36,10 @@ const applied = [
 ];
 if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 const pool = pgPool(config.analyticsDatabaseUrl, { max: config.poolMax });
+// Cohorts read per-user activity kept on the shop's calendar: rebuilt (before the store writes) if it changed.
+const activity = await ensureUserActivity(pool, config.rollups.shopTimeZone);
+if (activity.rebuilt)
+  logger.info({ zone: config.rollups.shopTimeZone }, 'user activity rebuilt for the shop zone');
 const orm = await createOrm({
   url: config.databaseUrl,
   entities: [DashboardEntity],

@@ -4,27 +4,18 @@ import {
   type ConversionExample,
   type FunnelEvent,
   type JourneyEvent,
-  type PeriodUnit,
   type UserActivity,
 } from '@broxiva/insights-behaviour';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { BREAKDOWN_COLUMNS } from './breakdowns.js';
+import { cohortCells, type CohortQuery } from './cohort-cells.js';
+import { withCursor, type Row } from './read-only-transaction.js';
 
 /**
  * Reads the events table (read-only) for behavioural analytics. Users are `coalesce(user_id, anonymous_id)`,
  * the expression the `events_user_ts` index is built on. Bot traffic (is_bot) is left out of funnels and
  * cohorts; a journey shows everything the user did.
  */
-
-/** Breakdown dimensions and the column each reads. */
-export const BREAKDOWN_COLUMNS: Readonly<Record<string, string>> = {
-  channel: 'channel',
-  region: 'region',
-  device: 'device_type',
-  device_type: 'device_type',
-  country: 'country',
-  browser: 'browser',
-  os: 'os',
-};
 
 /** Step-filter properties stored as columns; any other name is looked up in `properties` (JSONB). */
 const FILTER_COLUMNS = new Set([
@@ -48,10 +39,10 @@ const FILTER_COLUMNS = new Set([
   'currency',
 ]);
 
+export { BREAKDOWN_COLUMNS };
+
 const USER = 'coalesce(user_id, anonymous_id)';
 const DAY = 86_400_000;
-/** Rows fetched per round trip from the server-side cursor. */
-const FETCH_ROWS = 20_000;
 
 export interface FunnelQuery {
   readonly start: Date;
@@ -69,17 +60,9 @@ export interface BehaviourStore {
   funnelEvents(q: FunnelQuery, onUser: (events: FunnelEvent[]) => void): Promise<void>;
   /**
    * The cohort matrix's cells for users anchored (first event, or first purchase, before `end`) in
-   * [start, end): per cohort period, breakdown value and activity period.
+   * [start, end): per cohort period, breakdown value and activity period (see cohort-cells.ts).
    */
-  cohortCells(q: {
-    start: Date;
-    end: Date;
-    unit: PeriodUnit;
-    anchor: 'first_event' | 'first_purchase';
-    breakdown?: string;
-    /** IANA zone whose calendar draws the periods (SHOP_TIMEZONE). */
-    timeZone: string;
-  }): Promise<CohortCell[]>;
+  cohortCells(q: CohortQuery): Promise<CohortCell[]>;
   /** One user's events in [start, end), in time order; at most `limit`. */
   userEvents(userId: string, start: Date, end: Date, limit: number): Promise<JourneyEvent[]>;
   /**
@@ -188,57 +171,7 @@ export function createBehaviourStore(pool: Pool): BehaviourStore {
       if (events.length > 0) onUser(events);
     },
 
-    async cohortCells(q) {
-      const purchase = `event_type = 'purchase'`;
-      // The anchor: the user's first (purchase) event in all history before end, so a user first seen
-      // before start_date belongs to no cohort of the range. One pass over the events groups them per
-      // user and period; window functions then find each user's anchor and running order count.
-      const anchorTs = q.anchor === 'first_purchase' ? `min(ts) FILTER (WHERE ${purchase})` : 'min(ts)';
-      const dim =
-        q.breakdown === undefined
-          ? `''`
-          : `(array_agg(coalesce(${BREAKDOWN_COLUMNS[q.breakdown]}, '') ORDER BY ts, event_id)${
-              q.anchor === 'first_purchase' ? ` FILTER (WHERE ${purchase})` : ''
-            })[1]`;
-      const rows = await inReadOnlyTransaction(pool, async (client) => {
-        const r = await client.query<Row>(
-          `WITH up AS (
-           SELECT ${USER} AS u, date_trunc($3, ts, $4) AS p, count(*) AS events,
-                  count(*) FILTER (WHERE ${purchase}) AS orders,
-                  coalesce(sum(revenue) FILTER (WHERE ${purchase}), 0) AS revenue,
-                  ${anchorTs} AS first_ts, ${dim} AS first_dim
-             FROM events
-            WHERE NOT is_bot AND ${USER} IS NOT NULL AND ts < $2
-            GROUP BY 1, 2),
-         ua AS (
-           SELECT u, p, orders, revenue,
-                  min(first_ts) OVER w AS anchor,
-                  first_value(first_dim) OVER (PARTITION BY u ORDER BY first_ts NULLS LAST) AS dim,
-                  -- No orders precede the anchor's period (it is the first event, or the first order).
-                  sum(orders) OVER (PARTITION BY u ORDER BY p) AS cum
-             FROM up
-           WINDOW w AS (PARTITION BY u))
-         SELECT (extract(epoch FROM date_trunc($3, anchor, $4)) * 1000)::float8 AS c, dim,
-                (extract(epoch FROM p) * 1000)::float8 AS at,
-                count(*)::int AS active, sum(orders)::int AS orders, sum(revenue)::float8 AS revenue,
-                (count(*) FILTER (WHERE cum >= 2 AND cum - orders < 2))::int AS new_repeaters
-           FROM ua
-          WHERE anchor >= $1 AND p >= date_trunc($3, anchor, $4)
-          GROUP BY 1, 2, 3`,
-          [q.start, q.end, q.unit, q.timeZone],
-        );
-        return r.rows;
-      });
-      return rows.map((r) => ({
-        cohortAt: r.c as number,
-        dim: r.dim as string,
-        at: r.at as number,
-        active: r.active as number,
-        orders: r.orders as number,
-        revenue: r.revenue as number,
-        newRepeaters: r.new_repeaters as number,
-      }));
-    },
+    cohortCells: (q) => cohortCells(pool, q),
 
     async userEvents(userId, start, end, limit) {
       // A named (prepared) statement: after a few runs PostgreSQL keeps a generic plan and prunes the
@@ -305,44 +238,4 @@ export function createBehaviourStore(pool: Pool): BehaviourStore {
       return rows[0] === undefined ? undefined : toActivity(rows[0]);
     },
   };
-}
-
-type Row = Record<string, unknown>;
-
-/**
- * Runs `work` in a read-only transaction with JIT compilation off. The events table has a partition per
- * day; for a scan over a year PostgreSQL's JIT compiles expressions for each of hundreds of partitions,
- * which cost 5-10 s before the first row in our benchmark (12.9 s → 2.8 s for 12 months of cohorts).
- */
-async function inReadOnlyTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client: PoolClient = await pool.connect();
-  try {
-    await client.query('BEGIN TRANSACTION READ ONLY');
-    await client.query('SET LOCAL jit = off');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
-}
-
-/** Streams a query's rows in chunks through a server-side cursor in a read-only transaction. */
-async function withCursor(
-  pool: Pool,
-  sql: string,
-  params: unknown[],
-  onRows: (rows: Row[]) => void,
-): Promise<void> {
-  await inReadOnlyTransaction(pool, async (client) => {
-    await client.query(`DECLARE behaviour_cursor NO SCROLL CURSOR FOR ${sql}`, params);
-    for (;;) {
-      const { rows } = await client.query<Row>(`FETCH ${FETCH_ROWS} FROM behaviour_cursor`);
-      if (rows.length === 0) break;
-      onRows(rows);
-    }
-  });
 }

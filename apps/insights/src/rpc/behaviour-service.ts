@@ -273,6 +273,7 @@ export function behaviourService(deps: BehaviourDeps): Partial<ServiceImpl<typeo
         unit: type.unit,
         anchor: type.anchor,
         timeZone: settings.timeZone,
+        metric: COHORT_METRICS[req.metric],
         ...(breakdown === undefined ? {} : { breakdown }),
       });
       const rows = cohortsFromCells(cells, {

@@ -9,7 +9,8 @@ import { parseCommand, progress, runCommand } from './cli.js';
 const HELP = `export --start ISO --end ISO --format csv|json|parquet --output DIR
 
 Writes the raw events with start <= time < end into one file in DIR, named
-events_<start>_<end>.<csv|ndjson|parquet>, streamed from PostgreSQL through a cursor (constant memory).
+events_<start>_<end>.<csv|ndjson|parquet>, streamed from PostgreSQL in constant memory (CSV and JSON
+through a cursor; Parquet through a binary COPY, encoded in a worker thread).
 Prints {file, rows, bytes, seconds} as JSON.
 
 Options:

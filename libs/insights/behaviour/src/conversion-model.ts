@@ -157,21 +157,60 @@ export function isHeldOut(userId: string, fraction: number): boolean {
   return (h >>> 0) / 4294967296 < fraction;
 }
 
+/**
+ * Examples as flat typed arrays (row-major features, labels, held-out flags): the form a worker thread
+ * receives without copying (transferable buffers), and all the fitting reads.
+ */
+export interface ConversionDataset {
+  /** n × CONVERSION_FEATURES.length model inputs, row-major. */
+  readonly features: Float64Array<ArrayBuffer>;
+  readonly labels: Uint8Array<ArrayBuffer>;
+  /** 1 for users held out for evaluation. */
+  readonly heldOut: Uint8Array<ArrayBuffer>;
+}
+
+/** The dataset of `examples`, in their order; `holdoutFraction` as in ConversionTrainingOptions. */
+export function conversionDataset(
+  examples: readonly ConversionExample[],
+  holdoutFraction = 0.2,
+): ConversionDataset {
+  const p = CONVERSION_FEATURES.length;
+  const features = new Float64Array(examples.length * p);
+  const labels = new Uint8Array(examples.length);
+  const heldOut = new Uint8Array(examples.length);
+  examples.forEach((e, i) => {
+    features.set(conversionFeatures(e.activity), i * p);
+    labels[i] = e.label;
+    heldOut[i] = isHeldOut(e.userId, holdoutFraction) ? 1 : 0;
+  });
+  return { features, labels, heldOut };
+}
+
 /** Fits the model on the training users and evaluates it on the held-out ones. */
 export function trainConversionModel(
   examples: readonly ConversionExample[],
   opts: ConversionTrainingOptions = {},
 ): ConversionModel {
-  const fraction = opts.holdoutFraction ?? 0.2;
+  return fitConversionModel(conversionDataset(examples, opts.holdoutFraction), opts);
+}
+
+/** `trainConversionModel` on a dataset (the held-out split is already in it). */
+export function fitConversionModel(
+  data: ConversionDataset,
+  opts: Omit<ConversionTrainingOptions, 'holdoutFraction'> = {},
+): ConversionModel {
   const minClass = opts.minClassSize ?? 10;
+  const p = CONVERSION_FEATURES.length;
+  if (data.features.length !== data.labels.length * p || data.heldOut.length !== data.labels.length)
+    throw new RangeError('dataset arrays differ in length');
   const trainX: number[][] = [];
   const trainY: number[] = [];
   const testX: number[][] = [];
   const testY: number[] = [];
-  for (const e of examples) {
-    const held = isHeldOut(e.userId, fraction);
-    (held ? testX : trainX).push(conversionFeatures(e.activity));
-    (held ? testY : trainY).push(e.label);
+  for (let i = 0; i < data.labels.length; i++) {
+    const held = data.heldOut[i] === 1;
+    (held ? testX : trainX).push(Array.from(data.features.subarray(i * p, (i + 1) * p)));
+    (held ? testY : trainY).push(data.labels[i]!);
   }
   const positives = trainY.reduce((s, v) => s + v, 0);
   if (positives < minClass || trainY.length - positives < minClass) {

@@ -37,11 +37,14 @@ export { createPathCounter, userPath, type PathLink, type PathNode, type PathOpt
 export { brierScore, calibrationBins, rocAuc, type CalibrationBin } from './classification-metrics.js';
 export {
   CONVERSION_FEATURES,
+  conversionDataset,
   conversionFeatures,
+  fitConversionModel,
   explainConversion,
   isHeldOut,
   NotEnoughTrainingDataError,
   trainConversionModel,
+  type ConversionDataset,
   type ConversionExample,
   type ConversionModel,
   type ConversionTrainingOptions,

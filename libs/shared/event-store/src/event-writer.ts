@@ -3,6 +3,7 @@ import type { Event } from '@broxiva/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { EVENT_COLUMNS, eventToRow } from './event-columns.js';
 import { dayOf, type PartitionManager } from './partitions.js';
+import { REFRESH_STAGED_USERS_SQL, USER_ACTIVITY_EVENT_COLUMNS, userActivitySql } from './user-activity.js';
 
 export interface WriteResult {
   /** Events newly stored. */
@@ -17,7 +18,8 @@ const COLS = EVENT_COLUMNS.join(', ');
  * Writes batches of events idempotently at COPY speed: COPY into a per-connection staging table, then one
  * statement claims the ids in `event_ids` (ON CONFLICT DO NOTHING) and inserts only the rows whose id it
  * claimed, all in one transaction. A batch written twice (the consumer died before acking) stores nothing
- * the second time, so at-least-once delivery gives each event exactly once in the store.
+ * the second time, so at-least-once delivery gives each event exactly once in the store. The same statement
+ * adds the newly stored events to the per-user activity tables (user-activity.ts), so they count once too.
  */
 export interface EventWriterDeps {
   readonly pool: Pool;
@@ -58,12 +60,14 @@ export function createEventWriter(deps: EventWriterDeps) {
         SELECT DISTINCT ON (s.event_id) ${EVENT_COLUMNS.map((c) => `s.${c}`).join(', ')}
           FROM events_staging s JOIN fresh f ON f.event_id = s.event_id AND f.ts = s.ts
          ORDER BY s.event_id, s.received_at
-         RETURNING ts)
+         RETURNING ${USER_ACTIVITY_EVENT_COLUMNS.join(', ')})${userActivitySql('stored')}
         SELECT count(*)::int AS inserted,
                coalesce(array_agg(DISTINCT to_char(date_trunc('hour', ts AT TIME ZONE 'UTC'),
                  'YYYY-MM-DD"T"HH24":00:00Z"')), '{}') AS hours
           FROM stored`);
       const { inserted, hours } = res.rows[0] as { inserted: number; hours: string[] };
+      // The batch's users' day rows see the firsts and days the statement above just stored.
+      if (inserted > 0) await client.query(REFRESH_STAGED_USERS_SQL);
       if (inserted > 0 && deps.beforeCommit !== undefined) {
         await deps.beforeCommit(
           client,

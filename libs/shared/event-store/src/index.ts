@@ -8,11 +8,23 @@ export {
 } from './event-writer.js';
 export { createEventReader } from './event-reader.js';
 export { EventsMigration } from './migrations/20261128-events.js';
+export { UserActivityMigration } from './migrations/20261210-user-activity.js';
+export {
+  ACTIVITY_DIMENSIONS,
+  ensureUserActivity,
+  forgetUserActivityBefore,
+  userActivityZone,
+  type ActivityDimension,
+} from './user-activity.js';
 
 import { EventsMigration } from './migrations/20261128-events.js';
+import { UserActivityMigration } from './migrations/20261210-user-activity.js';
 
 /** The event store's migrations, in order, for `runMigrations`. */
-export const eventStoreMigrations = [{ name: 'Migration20261128000000_events', class: EventsMigration }];
+export const eventStoreMigrations = [
+  { name: 'Migration20261128000000_events', class: EventsMigration },
+  { name: 'Migration20261210000000_user_activity', class: UserActivityMigration },
+];
 export {
   streamEvents,
   EVENT_COLUMN_KINDS,
@@ -20,3 +32,15 @@ export {
   type EventStreamOptions,
   type StreamedRow,
 } from './event-stream.js';
+export { streamEventColumns, type EventColumnStreamOptions } from './event-column-stream.js';
+export {
+  createCopyBinaryDecoder,
+  type BoolVector,
+  type ColumnBatch,
+  type ColumnVector,
+  type CopyBinaryDecoder,
+  type CopyWireType,
+  type Float64Vector,
+  type TimestampVector,
+  type Utf8Vector,
+} from './copy-binary.js';

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { forgetUserActivityBefore } from './user-activity.js';
 
 const DAY_MS = 86_400_000;
 const NAME = /^events_p(\d{4})(\d{2})(\d{2})$/;
@@ -29,7 +30,10 @@ export function createPartitionManager(pool: Pool) {
     }
   }
 
-  /** Drops partitions whose whole day is before `cutoff`, and their id entries. Returns the dropped names. */
+  /**
+   * Drops partitions whose whole day is before `cutoff`, their id entries and their activity in the per-user
+   * activity tables. Returns the dropped names.
+   */
   async function dropBefore(cutoff: Date): Promise<string[]> {
     const { rows } = await pool.query<{ name: string }>(
       `SELECT c.relname AS name FROM pg_inherits i
@@ -37,6 +41,7 @@ export function createPartitionManager(pool: Pool) {
         WHERE p.relname = 'events' ORDER BY 1`,
     );
     const dropped: string[] = [];
+    let keptFrom = 0;
     for (const { name } of rows) {
       const m = NAME.exec(name);
       if (m === null) continue;
@@ -46,8 +51,11 @@ export function createPartitionManager(pool: Pool) {
       await pool.query(`DROP TABLE IF EXISTS ${name}`);
       known.delete(`${m[1]}-${m[2]}-${m[3]}`);
       dropped.push(name);
+      keptFrom = Math.max(keptFrom, dayEnd);
     }
     await pool.query('DELETE FROM event_ids WHERE ts < $1', [cutoff]);
+    // The per-user activity tables must describe the events kept, not those just dropped.
+    if (dropped.length > 0) await forgetUserActivityBefore(pool, new Date(keptFrom));
     return dropped;
   }
 
