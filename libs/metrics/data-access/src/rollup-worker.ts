@@ -1,3 +1,4 @@
+import { inTransaction } from '@broxiva/db';
 import type { Pool, PoolClient } from 'pg';
 import { EVENT_DIMENSIONS, factsSql } from './facts-sql.js';
 import { SKETCHES, sketchOf, unionOf } from './sketch-sql.js';
@@ -206,9 +207,7 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
    * concurrent worker run on them finishes before (or skips them), and rollup rows are never written twice.
    */
   async function recomputeShopDay(day: string): Promise<number> {
-    const client = await deps.pool.connect();
-    try {
-      await client.query('BEGIN');
+    const { hours, changed } = await inTransaction(deps.pool, async (client) => {
       await ensureDailyZone(client);
       const { rows } = await client.query<{ hour: Date }>(
         `SELECT generate_series(
@@ -222,24 +221,16 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
       await client.query(`DELETE FROM rollup_dirty WHERE hour = ANY($1::timestamptz[])`, [
         hours.map((h) => h.toISOString()),
       ]);
-      const changed = await recompute(client, hours);
-      await client.query('COMMIT');
-      zoneChecked = true;
-      await deps.invalidate?.(changed);
-      return hours.length;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+      return { hours, changed: await recompute(client, hours) };
+    });
+    zoneChecked = true;
+    await deps.invalidate?.(changed);
+    return hours.length;
   }
 
   /** Claims up to `hoursPerRun` dirty hours and recomputes them; resolves how many it did. */
   async function runOnce(): Promise<number> {
-    const client = await deps.pool.connect();
-    try {
-      await client.query('BEGIN');
+    const { claimed, changed } = await inTransaction(deps.pool, async (client) => {
       await ensureDailyZone(client);
       const { rows } = await client.query<{ hour: Date }>(
         `DELETE FROM rollup_dirty WHERE hour IN (
@@ -247,25 +238,14 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
          RETURNING hour`,
         [limit],
       );
-      const changed =
-        rows.length > 0
-          ? await recompute(
-              client,
-              rows.map((r) => r.hour),
-            )
-          : [];
-      await client.query('COMMIT');
-      zoneChecked = true;
-      // After the commit, never before: a query reading the new generation must also see the new rows.
-      // Called on idle passes too, so bumps that failed while Redis was down are retried.
-      await deps.invalidate?.(changed);
-      return rows.length;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+      const hours = rows.map((r) => r.hour);
+      return { claimed: hours.length, changed: hours.length > 0 ? await recompute(client, hours) : [] };
+    });
+    zoneChecked = true;
+    // After the commit, never before: a query reading the new generation must also see the new rows.
+    // Called on idle passes too, so bumps that failed while Redis was down are retried.
+    await deps.invalidate?.(changed);
+    return claimed;
   }
 
   /**
@@ -283,9 +263,7 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
     );
     let built = 0;
     for (const { day } of rows) {
-      const client = await deps.pool.connect();
-      try {
-        await client.query('BEGIN');
+      built += await inTransaction(deps.pool, async (client) => {
         await lockDay(client, day);
         // Another replica may have built it, or a recompute removed its daily rollups, meanwhile.
         const pending = await client.query(
@@ -293,17 +271,10 @@ export function createRollupWorker(deps: RollupWorkerDeps) {
               AND NOT EXISTS (SELECT 1 FROM rollup_sliced_days s WHERE s.day = d.day)`,
           [day],
         );
-        if (pending.rowCount !== 0) {
-          await buildSlices(client, day);
-          built += 1;
-        }
-        await client.query('COMMIT');
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        client.release();
-      }
+        if (pending.rowCount === 0) return 0;
+        await buildSlices(client, day);
+        return 1;
+      });
     }
     return built;
   }
