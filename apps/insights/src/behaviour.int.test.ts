@@ -1,22 +1,19 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { Code, ConnectError, createClient, createRouterTransport } from '@connectrpc/connect';
+import { Code, ConnectError } from '@connectrpc/connect';
 import {
   CohortMetric,
   CohortType,
   EventSchema,
   FunnelMode,
-  InsightsService,
   type AnalyzeFunnelResponse,
 } from '@broxiva/contracts';
 import { createEventWriter, createPartitionManager } from '@broxiva/event-store';
 import { withEventStoreDatabase } from '@broxiva/event-store/testing';
-import { errorInterceptor } from '@broxiva/rpc';
-import { createLogger } from '@broxiva/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBehaviourStore } from './adapters/event-store-behaviour.js';
-import { buildApp } from './app.js';
 import type { BehaviourDeps } from './rpc/behaviour-service.js';
+import { behaviourClient } from './testing/behaviour-client.js';
 import { botRows, eventId, readClickstream, toEvent, type ClickRow } from './testing/clickstream.js';
 
 const DAY = 86_400_000;
@@ -32,28 +29,7 @@ for (const r of rows) byUser.set(r.user, [...(byUser.get(r.user) ?? []), r]);
 for (const list of byUser.values()) list.sort((a, b) => a.ts - b.ts || a.index - b.index);
 
 function client(settings: Partial<BehaviourDeps['settings']> = {}) {
-  const app = buildApp({
-    loadSeries: () => Promise.reject(new Error('no stored metrics here')),
-    now: () => NOW,
-    settings: { forecasting: true, anomalyDetection: true, horizonDays: 30, sensitivity: 0.95 },
-    behaviour: {
-      store: createBehaviourStore(db.pool),
-      now: () => NOW,
-      settings: {
-        cohorts: true,
-        funnels: true,
-        journeys: true,
-        sessionTimeoutSeconds: 1800,
-        timeZone: 'UTC',
-        ...settings,
-      },
-    },
-  });
-  const logger = createLogger({ service: 'insights-test', level: 'FATAL' });
-  const transport = createRouterTransport(app.routes, {
-    router: { interceptors: [errorInterceptor(logger)] },
-  });
-  return createClient(InsightsService, transport);
+  return behaviourClient({ store: createBehaviourStore(db.pool), now: () => NOW, settings });
 }
 
 beforeAll(async () => {

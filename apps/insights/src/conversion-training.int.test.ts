@@ -1,14 +1,11 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { createClient, createRouterTransport } from '@connectrpc/connect';
-import { CohortType, InsightsService } from '@broxiva/contracts';
+import { CohortType } from '@broxiva/contracts';
 import { withEventStoreDatabase } from '@broxiva/event-store/testing';
-import { errorInterceptor } from '@broxiva/rpc';
-import { createLogger } from '@broxiva/telemetry';
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBehaviourStore, type BehaviourStore } from './adapters/event-store-behaviour.js';
-import { buildApp } from './app.js';
 import { createConversionModels } from './conversion-models.js';
+import { behaviourClient } from './testing/behaviour-client.js';
 import { syntheticExamples } from './testing/synthetic-examples.js';
 import { createWorkerConversionTrainer, type ConversionTrainer } from './training/conversion-trainer.js';
 
@@ -47,28 +44,7 @@ describe('conversion model training in a worker thread', () => {
       settings: { refreshMinutes: 60, lookbackDays: 90, maxTrainingUsers: 200_000 },
       trainer,
     });
-    const app = buildApp({
-      loadSeries: () => Promise.reject(new Error('no stored metrics here')),
-      now: () => NOW,
-      settings: { forecasting: true, anomalyDetection: true, horizonDays: 30, sensitivity: 0.95 },
-      behaviour: {
-        store,
-        now: () => NOW,
-        settings: {
-          cohorts: true,
-          funnels: true,
-          journeys: true,
-          sessionTimeoutSeconds: 1800,
-          timeZone: 'UTC',
-        },
-        conversion,
-      },
-    });
-    const logger = createLogger({ service: 'insights-test', level: 'FATAL' });
-    const client = createClient(
-      InsightsService,
-      createRouterTransport(app.routes, { router: { interceptors: [errorInterceptor(logger)] } }),
-    );
+    const client = behaviourClient({ store, now: () => NOW, conversion });
     try {
       const order: string[] = [];
       const model = client.getConversionModel({ horizonDays: 7 }).then((m) => {

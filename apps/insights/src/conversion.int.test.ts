@@ -1,6 +1,5 @@
-import { Code, createClient, createRouterTransport } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
-import { InsightsService } from '@broxiva/contracts';
 import { createEventWriter, createPartitionManager } from '@broxiva/event-store';
 import { withEventStoreDatabase } from '@broxiva/event-store/testing';
 import {
@@ -9,12 +8,10 @@ import {
   isHeldOut,
   type UserActivity,
 } from '@broxiva/insights-behaviour';
-import { errorInterceptor } from '@broxiva/rpc';
-import { createLogger } from '@broxiva/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBehaviourStore, type BehaviourStore } from './adapters/event-store-behaviour.js';
-import { buildApp } from './app.js';
 import { createConversionModels, type ConversionModelSettings } from './conversion-models.js';
+import { behaviourClient } from './testing/behaviour-client.js';
 import { botRows, readClickstream, toEvent, type ClickRow } from './testing/clickstream.js';
 
 const DAY = 86_400_000;
@@ -32,29 +29,7 @@ const byUser = new Map<string, ClickRow[]>();
 for (const r of rows) byUser.set(r.user, [...(byUser.get(r.user) ?? []), r]);
 
 function client(now: () => Date = () => NOW, settings = SETTINGS) {
-  const conversion = createConversionModels({ store, now, settings });
-  const app = buildApp({
-    loadSeries: () => Promise.reject(new Error('no stored metrics here')),
-    now,
-    settings: { forecasting: true, anomalyDetection: true, horizonDays: 30, sensitivity: 0.95 },
-    behaviour: {
-      store,
-      now,
-      settings: {
-        cohorts: true,
-        funnels: true,
-        journeys: true,
-        sessionTimeoutSeconds: 1800,
-        timeZone: 'UTC',
-      },
-      conversion,
-    },
-  });
-  const logger = createLogger({ service: 'insights-test', level: 'FATAL' });
-  const transport = createRouterTransport(app.routes, {
-    router: { interceptors: [errorInterceptor(logger)] },
-  });
-  return createClient(InsightsService, transport);
+  return behaviourClient({ store, now, conversion: createConversionModels({ store, now, settings }) });
 }
 
 beforeAll(async () => {
