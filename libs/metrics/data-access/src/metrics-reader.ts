@@ -15,6 +15,7 @@ import {
   type MetricName,
   type MetricQuery,
 } from '@broxiva/metrics-domain';
+import { inTransaction } from '@broxiva/db';
 import type { Pool, PoolClient } from 'pg';
 import { factsSql, params, type Params } from './facts-sql.js';
 import { countOf, unionOf } from './sketch-sql.js';
@@ -270,47 +271,41 @@ export interface MetricsReaderDeps {
  */
 export function createMetricsReader(deps: MetricsReaderDeps) {
   async function query(q: MetricQuery): Promise<MetricResult> {
-    const client = await deps.pool.connect();
-    try {
-      await client.query('BEGIN READ ONLY');
-      await client.query(`SELECT set_config('statement_timeout', $1, true)`, [
-        String(Math.round(deps.timeoutMs)),
-      ]);
-      const { additive, distinct } = measuresFor(q.metrics);
-      const zone = await client.query<{ daily_zone: string }>(`SELECT daily_zone FROM rollup_settings`);
-      const dailyZone = zone.rows[0]?.daily_zone;
-      const source = sourceFor(q, dailyZone);
-      const rows = sorted(await measure(client, q, additive, distinct, source), q.dimensions);
-      const total = async (start: Date, end: Date) => {
-        const slice = { ...q, start, end, dimensions: [], granularity: undefined };
-        const [row] = await measure(client, slice, additive, distinct, sourceFor(slice, dailyZone));
-        return values(q.metrics, row?.m ?? {});
-      };
-      const totals = await total(q.start, q.end);
-      let previous: Partial<Record<MetricName, number>> | undefined;
-      if (q.comparePrevious) {
-        const prev = previousRange(q.start, q.end);
-        previous = await total(prev.start, prev.end);
-      }
-      await client.query('COMMIT');
-      const result: MetricResult = {
-        rows: rows.map((r) => ({ time: r.time, dimensions: r.dims, values: values(q.metrics, r.m) })),
-        totals,
-        source,
-      };
-      if (previous === undefined) return result;
-      const change: Partial<Record<MetricName, number>> = {};
-      for (const k of q.metrics) {
-        const c = changePercent(totals[k] ?? 0, previous[k] ?? 0);
-        if (c !== undefined) change[k] = c;
-      }
-      return { ...result, previousTotals: previous, changePercent: change };
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
+    const { additive, distinct } = measuresFor(q.metrics);
+    const { rows, totals, previous, source } = await inTransaction(
+      deps.pool,
+      async (client) => {
+        await client.query(`SELECT set_config('statement_timeout', $1, true)`, [
+          String(Math.round(deps.timeoutMs)),
+        ]);
+        const zone = await client.query<{ daily_zone: string }>(`SELECT daily_zone FROM rollup_settings`);
+        const dailyZone = zone.rows[0]?.daily_zone;
+        const source = sourceFor(q, dailyZone);
+        const rows = sorted(await measure(client, q, additive, distinct, source), q.dimensions);
+        const total = async (start: Date, end: Date) => {
+          const slice = { ...q, start, end, dimensions: [], granularity: undefined };
+          const [row] = await measure(client, slice, additive, distinct, sourceFor(slice, dailyZone));
+          return values(q.metrics, row?.m ?? {});
+        };
+        const totals = await total(q.start, q.end);
+        const prev = q.comparePrevious ? previousRange(q.start, q.end) : undefined;
+        const previous = prev === undefined ? undefined : await total(prev.start, prev.end);
+        return { rows, totals, previous, source };
+      },
+      { readOnly: true },
+    );
+    const result: MetricResult = {
+      rows: rows.map((r) => ({ time: r.time, dimensions: r.dims, values: values(q.metrics, r.m) })),
+      totals,
+      source,
+    };
+    if (previous === undefined) return result;
+    const change: Partial<Record<MetricName, number>> = {};
+    for (const k of q.metrics) {
+      const c = changePercent(totals[k] ?? 0, previous[k] ?? 0);
+      if (c !== undefined) change[k] = c;
     }
+    return { ...result, previousTotals: previous, changePercent: change };
   }
   return { query };
 }

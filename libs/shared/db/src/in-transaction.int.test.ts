@@ -40,4 +40,27 @@ describe('inTransaction', () => {
     await inTransaction(pool, (c) => c.query('insert into tx_rows values (4)'));
     expect(await ids()).toEqual([{ id: 1 }, { id: 2 }, { id: 4 }]);
   });
+
+  it('refuses writes in a read-only transaction, and keeps one snapshot when repeatable read', async () => {
+    await expect(
+      inTransaction(pool, (c) => c.query('insert into tx_rows values (9)'), { readOnly: true }),
+    ).rejects.toThrow(/read-only transaction/);
+    const other = pgPool(db.url, { max: 1 });
+    try {
+      const seen = await inTransaction(
+        pool,
+        async (c) => {
+          const before = (await c.query('select count(*)::int AS n from tx_rows')).rows[0];
+          await other.query('insert into tx_rows values (5)');
+          const after = (await c.query('select count(*)::int AS n from tx_rows')).rows[0];
+          return [before, after];
+        },
+        { readOnly: true, repeatableRead: true },
+      );
+      expect(seen).toEqual([{ n: 3 }, { n: 3 }]);
+      expect(await ids()).toEqual([{ id: 1 }, { id: 2 }, { id: 4 }, { id: 5 }]);
+    } finally {
+      await other.end();
+    }
+  });
 });

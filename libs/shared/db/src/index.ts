@@ -8,7 +8,7 @@ export {
   type OrmConfig,
 } from './create-orm.js';
 export { pgPool, type PgPoolOptions } from './pg-pool.js';
-export { inTransaction } from './in-transaction.js';
+export { inTransaction, type TransactionOptions } from './in-transaction.js';
 export { copyRows, copyTextRow, type CopyValue } from './copy-rows.js';
 export { assertTestDatabase, clearTables } from './test-guard.js';
 export { DatabaseUnavailableError, START_POSTGRES_HINT } from './database-unavailable-error.js';

@@ -1,3 +1,4 @@
+import { inTransaction } from '@broxiva/db';
 import type { Pool, PoolClient } from 'pg';
 
 /**
@@ -258,18 +259,13 @@ export async function userActivityZone(db: Pool | PoolClient): Promise<string | 
  */
 export async function ensureUserActivity(pool: Pool, zone: string): Promise<{ rebuilt: boolean }> {
   if ((await userActivityZone(pool)) === zone) return { rebuilt: false };
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  const rebuilt = await inTransaction(pool, async (client) => {
     await client.query(LOCK);
     await client.query(`SET LOCAL jit = off`);
     // Validates the name (PostgreSQL knows the same IANA zones) before anything is written.
     await client.query(`SELECT now() AT TIME ZONE $1`, [zone]);
     const { rows } = await client.query<{ zone: string }>('SELECT zone FROM user_activity_state');
-    if (rows[0]?.zone === zone) {
-      await client.query('COMMIT');
-      return { rebuilt: false };
-    }
+    if (rows[0]?.zone === zone) return false;
     await client.query('TRUNCATE user_activity_days, user_firsts');
     await client.query(
       `INSERT INTO user_activity_state (zone, built_at) VALUES ($1, now())
@@ -277,15 +273,10 @@ export async function ensureUserActivity(pool: Pool, zone: string): Promise<{ re
       [zone],
     );
     for (const sql of fillUserActivitySql(`'-infinity'`, `'infinity'`)) await client.query(sql);
-    await client.query('COMMIT');
-    await pool.query('VACUUM (ANALYZE) user_activity_days, user_firsts');
-    return { rebuilt: true };
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+    return true;
+  });
+  if (rebuilt) await pool.query('VACUUM (ANALYZE) user_activity_days, user_firsts');
+  return { rebuilt };
 }
 
 /**
@@ -294,9 +285,7 @@ export async function ensureUserActivity(pool: Pool, zone: string): Promise<{ re
  * their firsts recomputed from the events kept (or go, when none are left).
  */
 export async function forgetUserActivityBefore(pool: Pool, keptFrom: Date): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query(LOCK);
     const { rows } = await client.query<{ day: string; next: Date }>(
       `SELECT ($1::timestamptz AT TIME ZONE zone)::date::text AS day,
@@ -331,11 +320,5 @@ export async function forgetUserActivityBefore(pool: Pool, keptFrom: Date): Prom
       // Dropped days change which kept day is a user's first in its week or month: every user, once.
       await client.query(refreshUserActivitySql());
     }
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
