@@ -18,6 +18,7 @@ import {
 import { inTransaction } from '@broxiva/db';
 import type { Pool, PoolClient } from 'pg';
 import { factsSql, params, type Params } from './facts-sql.js';
+import { EVENT_COUNTS, onHour, SESSIONS_OF } from './measures-sql.js';
 import { countOf, unionOf } from './sketch-sql.js';
 import { SLICE_SKETCHES, SLICE_SUMS, sliceFor, sliceShapedRows } from './slices.js';
 
@@ -53,14 +54,6 @@ interface MeasuredRow {
   m: Partial<Measures>;
 }
 
-const EVENT_COUNTS: Partial<Record<AdditiveMeasure, string>> = {
-  orders: 'purchase',
-  page_views: 'page_view',
-  product_views: 'product_view',
-  add_to_cart: 'add_to_cart',
-  checkout_starts: 'checkout_start',
-};
-
 function bucketSql(column: string, g: Granularity | undefined, p: Params, tz: string): string {
   if (g === undefined) return 'NULL::timestamptz';
   // Hours are UTC hours (unambiguous across DST); `g` is one of four literals, never client text.
@@ -90,13 +83,6 @@ function additiveSql(m: AdditiveMeasure, source: MetricsSourceTable): string {
   const col = m === 'revenue' ? 'revenue' : 'items';
   return `coalesce(sum(r.${col}) FILTER (WHERE r.event_type = 'purchase'), 0)`;
 }
-
-const SESSIONS_OF: Record<Exclude<DistinctMeasure, 'users' | 'new_users'>, string> = {
-  sessions: 'true',
-  purchase_sessions: `r.event_type = 'purchase'`,
-  cart_sessions: `r.event_type = 'add_to_cart'`,
-  cart_or_purchase_sessions: `r.event_type IN ('add_to_cart', 'purchase')`,
-};
 
 /** Exact distinct counts over raw facts; `newUserCond` holds a user's facts in their first-seen hour. */
 function rawDistinctSql(m: DistinctMeasure, newUserCond: string): string {
@@ -139,8 +125,6 @@ function slicedRows(s: Slice, firstDay: string, endDay: string): string {
       ${sliceShapedRows(key, unsliced)}
     ) u`;
 }
-
-const onHour = (d: Date) => d.getTime() % 3_600_000 === 0;
 
 /** Whether hourly rollups can answer this slice (its bounds and buckets are made of whole UTC hours). */
 export function rollupsCanAnswer(s: Slice): boolean {

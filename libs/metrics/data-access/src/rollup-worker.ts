@@ -1,6 +1,7 @@
 import { inTransaction } from '@broxiva/db';
 import type { Pool, PoolClient } from 'pg';
 import { EVENT_DIMENSIONS, factsSql } from './facts-sql.js';
+import { onHour } from './measures-sql.js';
 import { SKETCHES, sketchOf, unionOf } from './sketch-sql.js';
 import { buildSlices, dropSlices } from './slices.js';
 
@@ -33,7 +34,6 @@ export interface RollupWorkerDeps {
 }
 
 const DIMS = EVENT_DIMENSIONS.join(', ');
-const onHour = (d: Date) => d.getTime() % 3_600_000 === 0;
 
 /** Serialises recomputing a day's daily rollups and building its slices (one transaction each). */
 const lockDay = (client: Queryable, day: string) =>

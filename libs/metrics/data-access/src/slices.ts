@@ -1,5 +1,11 @@
-import type { DimensionName } from '@broxiva/metrics-domain';
+import {
+  ADDITIVE_MEASURES,
+  DISTINCT_MEASURES,
+  type AdditiveMeasure,
+  type DimensionName,
+} from '@broxiva/metrics-domain';
 import type { PoolClient } from 'pg';
+import { EVENT_COUNTS, isSessionMeasure, SESSIONS_OF } from './measures-sql.js';
 import { unionOf } from './sketch-sql.js';
 
 /**
@@ -41,26 +47,28 @@ export function sliceFor(dimensions: ReadonlySet<DimensionName>): SliceKey | und
   return { d1, d2 };
 }
 
-/** Sum columns of a slice row; each is the rollup measure `events` of one event type, or a sum. */
-export const SLICE_SUMS = {
-  revenue: 'r.revenue',
-  items_sold: 'r.items_sold',
-  orders: `CASE WHEN r.event_type = 'purchase' THEN r.events ELSE 0 END`,
-  page_views: `CASE WHEN r.event_type = 'page_view' THEN r.events ELSE 0 END`,
-  product_views: `CASE WHEN r.event_type = 'product_view' THEN r.events ELSE 0 END`,
-  add_to_cart: `CASE WHEN r.event_type = 'add_to_cart' THEN r.events ELSE 0 END`,
-  checkout_starts: `CASE WHEN r.event_type = 'checkout_start' THEN r.events ELSE 0 END`,
-} as const;
+/**
+ * Sum columns of a slice row, one per additive measure: the rollup rows' `events` of the type it counts,
+ * or their own sum.
+ */
+export const SLICE_SUMS: Readonly<Record<AdditiveMeasure, string>> = Object.fromEntries(
+  ADDITIVE_MEASURES.map((m) => {
+    const type = EVENT_COUNTS[m];
+    return [m, type === undefined ? `r.${m}` : `CASE WHEN r.event_type = '${type}' THEN r.events ELSE 0 END`];
+  }),
+) as Record<AdditiveMeasure, string>;
 
-/** Sketch columns of a slice row, from the rollups' sketches (NULL where a row adds nothing). */
-export const SLICE_SKETCHES = {
-  users_hll: 'r.users_hll',
-  new_users_hll: 'r.new_users_hll',
-  sessions_hll: 'r.sessions_hll',
-  purchase_sessions_hll: `CASE WHEN r.event_type = 'purchase' THEN r.sessions_hll END`,
-  cart_sessions_hll: `CASE WHEN r.event_type = 'add_to_cart' THEN r.sessions_hll END`,
-  cart_or_purchase_sessions_hll: `CASE WHEN r.event_type IN ('add_to_cart', 'purchase') THEN r.sessions_hll END`,
-} as const;
+/**
+ * Sketch columns of a slice row, `<measure>_hll` per distinct measure, from the rollup rows' sketches:
+ * sessions of the rows the measure counts (NULL elsewhere), users, new users.
+ */
+export const SLICE_SKETCHES: Readonly<Record<string, string>> = Object.fromEntries(
+  DISTINCT_MEASURES.map((m) => {
+    if (!isSessionMeasure(m)) return [`${m}_hll`, `r.${m}_hll`];
+    const rows = SESSIONS_OF[m];
+    return [`${m}_hll`, rows === 'true' ? 'r.sessions_hll' : `CASE WHEN ${rows} THEN r.sessions_hll END`];
+  }),
+);
 
 /**
  * Daily rollup rows `r` as slice-shaped rows: `day`, the two values `v1`/`v2` (of `key`), and every slice
