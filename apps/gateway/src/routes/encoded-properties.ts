@@ -1,5 +1,5 @@
 import { WireType } from '@bufbuild/protobuf/wire';
-import { EventSchema, type Event } from '@broxiva/contracts';
+import { EventSchema, writeVarint, type Event } from '@broxiva/contracts';
 
 const PROPERTIES = EventSchema.field.properties.number;
 
@@ -90,15 +90,6 @@ function valueSize(v: unknown, sizes: number[]): number {
 
 interface Cursor {
   next: number;
-}
-
-function writeVarint(out: Buffer, at: number, n: number): number {
-  while (n > 0x7f) {
-    out[at++] = (n & 0x7f) | 0x80;
-    n >>>= 7;
-  }
-  out[at++] = n;
-  return at;
 }
 
 function writeStruct(

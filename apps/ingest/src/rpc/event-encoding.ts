@@ -1,6 +1,12 @@
 import { create, ScalarType, toBinary } from '@bufbuild/protobuf';
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
-import { CommerceSchema, EnrichmentSchema, EventContextSchema, EventSchema } from '@broxiva/contracts';
+import {
+  CommerceSchema,
+  EnrichmentSchema,
+  EventContextSchema,
+  EventSchema,
+  writeVarint,
+} from '@broxiva/contracts';
 import type { Commerce, Enrichment, PreparedEvent } from '@broxiva/ingest-domain';
 
 const F = EventSchema.field;
@@ -179,16 +185,6 @@ function skip(buf: Uint8Array, pos: number, no: number, wireType: number): numbe
   }
   if (end > buf.length) throw new RangeError('premature EOF');
   return end;
-}
-
-/** A non-negative integer as a varint. */
-function writeVarint(out: Uint8Array, at: number, value: number): number {
-  while (value > 0x7f) {
-    out[at++] = (value & 0x7f) | 0x80;
-    value = Math.floor(value / 128);
-  }
-  out[at++] = value;
-  return at;
 }
 
 /** A length-delimited string field; empty strings are not written (proto3). */

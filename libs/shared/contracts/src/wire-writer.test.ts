@@ -1,0 +1,14 @@
+import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
+import { describe, expect, it } from 'vitest';
+import { writeVarint } from './wire-writer.js';
+
+describe('writeVarint', () => {
+  it('writes the bytes protobuf-es writes, and protobuf-es reads them back', () => {
+    for (const n of [0, 1, 127, 128, 300, 16_383, 16_384, 2 ** 31 - 1, 2 ** 32, 2 ** 53 - 1]) {
+      const out = new Uint8Array(10);
+      const end = writeVarint(out, 0, n);
+      expect(out.subarray(0, end)).toEqual(new BinaryWriter().uint64(n).finish());
+      expect(Number(new BinaryReader(out.subarray(0, end)).uint64())).toBe(n);
+    }
+  });
+});

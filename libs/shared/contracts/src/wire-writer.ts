@@ -1,0 +1,13 @@
+/**
+ * Writes a non-negative integer (up to 2^53) as a protobuf varint into `out` at `at`; returns the index
+ * after it. For the hand-written encoders on hot paths (Ingest's accepted events, the gateway's
+ * properties) that write into one preallocated buffer instead of protobuf-es's BinaryWriter.
+ */
+export function writeVarint(out: Uint8Array, at: number, value: number): number {
+  while (value > 0x7f) {
+    out[at++] = (value & 0x7f) | 0x80;
+    value = Math.floor(value / 128);
+  }
+  out[at++] = value;
+  return at;
+}
