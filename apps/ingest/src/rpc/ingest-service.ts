@@ -1,6 +1,7 @@
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { create, toBinary } from '@bufbuild/protobuf';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import {
+  decodeEvent,
   EventResultSchema,
   EventSchema,
   EventStatus,
@@ -175,7 +176,7 @@ export function ingestService(deps: IngestServiceDeps) {
 /** An event read from its encoding, failing as Connect fails a request it cannot parse. */
 function decode(encoded: Uint8Array): Incoming {
   try {
-    return { event: fromBinary(EventSchema, encoded), encoded };
+    return { event: decodeEvent(encoded), encoded };
   } catch (e) {
     throw new ConnectError(`parse binary: ${e instanceof Error ? e.message : String(e)}`, Code.Internal);
   }

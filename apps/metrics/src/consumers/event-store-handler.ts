@@ -1,5 +1,4 @@
-import { fromBinary } from '@bufbuild/protobuf';
-import { EventBatchSchema, type Event } from '@broxiva/contracts';
+import { decodeEventBatch, type Event } from '@broxiva/contracts';
 import type { WriteResult } from '@broxiva/event-store';
 
 /** What the handler needs of a bus message. */
@@ -62,7 +61,7 @@ export function createEventStoreHandler(deps: EventStoreHandlerDeps) {
 function decode(msg: IncomingMessage): { events: Event[]; outcome: StoreOutcome } {
   let events: Event[];
   try {
-    events = fromBinary(EventBatchSchema, msg.data).events;
+    events = decodeEventBatch(msg.data).events;
   } catch (e) {
     return {
       events: [],

@@ -1,6 +1,5 @@
-import { fromBinary } from '@bufbuild/protobuf';
 import { eventSubject, type Topology } from '@broxiva/bus';
-import { EventBatchSchema, type Event } from '@broxiva/contracts';
+import { decodeEventBatch, type Event } from '@broxiva/contracts';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 
 export interface EventFeedOptions {
@@ -38,7 +37,7 @@ export function createEventFeed(o: EventFeedOptions) {
           if (err !== null) return;
           let events: Event[];
           try {
-            events = fromBinary(EventBatchSchema, msg.data).events;
+            events = decodeEventBatch(msg.data).events;
           } catch {
             return; // not ours to judge: the consumers dead-letter undecodable messages
           }

@@ -1,5 +1,4 @@
-import { fromBinary } from '@bufbuild/protobuf';
-import { EventBatchSchema, type Event } from '@broxiva/contracts';
+import { decodeEventBatch, type Event } from '@broxiva/contracts';
 import { planLiveUpdate, type LivePolicy, type LiveUpdate, type SkipReason } from '@broxiva/realtime-domain';
 import type { ApplyResult } from '../adapters/redis-live-writer.js';
 import { toLiveEvent } from './live-event-mapping.js';
@@ -40,7 +39,7 @@ export function createRealtimeHandler(deps: RealtimeHandlerDeps) {
     const events: Event[] = [];
     for (const msg of batch) {
       try {
-        events.push(...fromBinary(EventBatchSchema, msg.data).events);
+        events.push(...decodeEventBatch(msg.data).events);
         outcomes.push({ kind: 'ok' });
       } catch (e) {
         outcomes.push({ kind: 'dead-letter', reason: `undecodable message: ${(e as Error).message}` });
