@@ -291,6 +291,41 @@ describe('AnalyzeFunnel over the clickstream', () => {
       ['add_to_cart', 1, 50, 60],
     ]);
   });
+
+  it('takes property names and values as given: quotes, non-ASCII users and values', async () => {
+    const write = createEventWriter({ pool: db.pool, partitions: createPartitionManager(db.pool) });
+    const at = (n: number, user: string, type: string, min: number, size: string) =>
+      create(EventSchema, {
+        eventId: eventId(950_000 + n),
+        eventType: type,
+        userId: user,
+        timestamp: ts(new Date(Date.parse('2025-02-03T10:00:00Z') + min * 60_000).toISOString()),
+        receivedAt: ts('2025-02-03T12:00:00Z'),
+        properties: { "o'size": size },
+      });
+    // "jürgen" and "jürgen2" share a prefix; "zoë" sorts after both: each must stay one user.
+    await write([
+      at(1, 'jürgen', 'product_view', 0, 'größe L'),
+      at(2, 'jürgen2', 'product_view', 1, 'größe L'),
+      at(3, 'jürgen', 'add_to_cart', 2, ''),
+      at(4, 'zoë', 'product_view', 3, 'größe M'),
+      at(5, 'zoë', 'add_to_cart', 5, ''),
+    ]);
+    const res = await client().analyzeFunnel({
+      steps: [
+        { eventType: 'product_view', filters: [{ property: "o'size", values: ['größe L'] }] },
+        { eventType: 'add_to_cart' },
+      ],
+      startDate: ts('2025-02-03T00:00:00Z'),
+      endDate: ts('2025-02-04T00:00:00Z'),
+    });
+    expect(
+      res.steps.map((s) => [s.name, Number(s.count), s.conversionRate, s.medianSecondsToConvert]),
+    ).toEqual([
+      ['product_view', 2, 100, 0],
+      ['add_to_cart', 1, 50, 120],
+    ]);
+  });
 });
 
 /** First-event (or first-purchase) month per user and the months they were active or bought in. */

@@ -9,6 +9,7 @@ import {
 import type { Pool } from 'pg';
 import { BREAKDOWN_COLUMNS } from './breakdowns.js';
 import { cohortCells, type CohortQuery } from './cohort-cells.js';
+import { funnelEvents, type FunnelQuery } from './funnel-events.js';
 import { withCursor, type Row } from './read-only-transaction.js';
 
 /**
@@ -17,46 +18,14 @@ import { withCursor, type Row } from './read-only-transaction.js';
  * cohorts; a journey shows everything the user did.
  */
 
-/** Step-filter properties stored as columns; any other name is looked up in `properties` (JSONB). */
-const FILTER_COLUMNS = new Set([
-  'page_path',
-  'page_url',
-  'referrer_domain',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_term',
-  'utm_content',
-  'device_type',
-  'browser',
-  'os',
-  'country',
-  'region',
-  'channel',
-  'order_id',
-  'cart_id',
-  'coupon',
-  'currency',
-]);
-
 export { BREAKDOWN_COLUMNS };
+export type { FunnelQuery };
 
 const USER = 'coalesce(user_id, anonymous_id)';
 const DAY = 86_400_000;
 
-export interface FunnelQuery {
-  readonly start: Date;
-  readonly end: Date;
-  /** Event types to read; undefined = every type. */
-  readonly eventTypes?: readonly string[];
-  /** Property names used by step filters. */
-  readonly properties: readonly string[];
-  /** A key of BREAKDOWN_COLUMNS, or undefined. */
-  readonly breakdown?: string;
-}
-
 export interface BehaviourStore {
-  /** Calls `onUser` once per user with their events in [start, end) in time order (ties by event id). */
+  /** Calls `onUser` once per user, in no particular order, with their events in [start, end) in time order (ties by event id). */
   funnelEvents(q: FunnelQuery, onUser: (events: FunnelEvent[]) => void): Promise<void>;
   /**
    * The cohort matrix's cells for users anchored (first event, or first purchase, before `end`) in
@@ -140,36 +109,7 @@ function toActivity(r: Row): UserActivity {
 
 export function createBehaviourStore(pool: Pool): BehaviourStore {
   return {
-    async funnelEvents(q, onUser) {
-      const params: unknown[] = [q.start, q.end, q.eventTypes === undefined ? null : [...q.eventTypes]];
-      const props = q.properties.map((p, i) => {
-        if (FILTER_COLUMNS.has(p)) return `${p}::text AS p${i}`;
-        params.push(p);
-        return `properties->>$${params.length} AS p${i}`;
-      });
-      const dim = q.breakdown === undefined ? `''` : `coalesce(${BREAKDOWN_COLUMNS[q.breakdown]}, '')`;
-      const sql = `
-        SELECT ${USER} AS u, event_type, (extract(epoch FROM ts) * 1000)::float8 AS t, ${dim} AS dim
-               ${props.map((p) => `, ${p}`).join('')}
-          FROM events
-         WHERE ts >= $1 AND ts < $2 AND ($3::text[] IS NULL OR event_type = ANY($3::text[])) AND NOT is_bot AND ${USER} IS NOT NULL
-         ORDER BY ${USER}, ts, event_id`;
-      let user: string | undefined;
-      let events: FunnelEvent[] = [];
-      await withCursor(pool, sql, params, (rows) => {
-        for (const r of rows) {
-          if (r.u !== user) {
-            if (events.length > 0) onUser(events);
-            user = r.u as string;
-            events = [];
-          }
-          const p: Record<string, string | null> = {};
-          q.properties.forEach((name, i) => (p[name] = r[`p${i}`] as string | null));
-          events.push({ type: r.event_type as string, ts: r.t as number, props: p, dim: r.dim as string });
-        }
-      });
-      if (events.length > 0) onUser(events);
-    },
+    funnelEvents: (q, onUser) => funnelEvents(pool, q, onUser),
 
     cohortCells: (q) => cohortCells(pool, q),
 

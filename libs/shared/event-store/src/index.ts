@@ -32,7 +32,12 @@ export {
   type EventStreamOptions,
   type StreamedRow,
 } from './event-stream.js';
-export { streamEventColumns, type EventColumnStreamOptions } from './event-column-stream.js';
+export {
+  streamCopyColumns,
+  streamEventColumns,
+  type CopyColumnsOptions,
+  type EventColumnStreamOptions,
+} from './event-column-stream.js';
 export {
   createCopyBinaryDecoder,
   type BoolVector,
