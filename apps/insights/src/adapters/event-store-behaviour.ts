@@ -25,7 +25,10 @@ const USER = 'coalesce(user_id, anonymous_id)';
 const DAY = 86_400_000;
 
 export interface BehaviourStore {
-  /** Calls `onUser` once per user, in no particular order, with their events in [start, end) in time order (ties by event id). */
+  /**
+   * Calls `onUser` once per user, users in no particular order, with their events in [start, end) in time
+   * order (ties by event id).
+   */
   funnelEvents(q: FunnelQuery, onUser: (events: FunnelEvent[]) => void): Promise<void>;
   /**
    * The cohort matrix's cells for users anchored (first event, or first purchase, before `end`) in
