@@ -502,6 +502,33 @@ describe('GetUserJourney', () => {
     expect(e.score).toBeCloseTo(want.recency + want.frequency + want.depth + want.monetary, 9);
   });
 
+  it('every event of the user, bot-flagged ones before their first visit included, within the range asked', async () => {
+    const write = createEventWriter({ pool: db.pool, partitions: createPartitionManager(db.pool) });
+    const at = (n: number, iso: string, bot: boolean) =>
+      create(EventSchema, {
+        eventId: eventId(970_000 + n),
+        eventType: 'page_view',
+        userId: 'span_user',
+        sessionId: `span_${n}`,
+        timestamp: ts(iso),
+        receivedAt: ts(iso),
+        enrichment: { isBot: bot },
+      });
+    await write([at(2, '2024-02-10T10:00:00.250Z', false), at(3, '2024-02-11T10:00:00Z', false)]);
+    // Written later, and earlier than anything else of theirs.
+    await write([at(1, '2024-01-05T10:00:00Z', true)]);
+    const all = await client().getUserJourney({ userId: 'span_user' });
+    expect(all.sessions.flatMap((s) => s.touchpoints.map((t) => t.eventId))).toEqual(
+      [1, 2, 3].map((n) => eventId(970_000 + n)),
+    );
+    const part = await client().getUserJourney({
+      userId: 'span_user',
+      startDate: ts('2024-02-10T10:00:00.250Z'),
+      endDate: ts('2024-02-11T10:00:00Z'),
+    });
+    expect(part.sessions.flatMap((s) => s.touchpoints.map((t) => t.eventId))).toEqual([eventId(970_002)]);
+  });
+
   it('NotFound for a user with no events', async () => {
     await expect(client().getUserJourney({ userId: 'nobody' })).rejects.toMatchObject({
       code: Code.NotFound,

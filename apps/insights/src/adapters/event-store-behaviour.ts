@@ -117,8 +117,10 @@ export function createBehaviourStore(pool: Pool): BehaviourStore {
     cohortCells: (q) => cohortCells(pool, q),
 
     async userEvents(userId, start, end, limit) {
+      const span = await userSpan(pool, userId, start, end);
+      if (span === 'none') return [];
       // A named (prepared) statement: after a few runs PostgreSQL keeps a generic plan and prunes the
-      // daily partitions at run time, instead of planning a query over every partition per journey.
+      // daily partitions at run time to the user's span, instead of planning a query over every partition.
       const { rows } = await pool.query({
         name: 'behaviour-user-events',
         text: `SELECT event_id::text AS id, event_type, (extract(epoch FROM ts) * 1000)::float8 AS t,
@@ -131,7 +133,7 @@ export function createBehaviourStore(pool: Pool): BehaviourStore {
           WHERE ${USER} = $1 AND ts >= $2 AND ts < $3
           ORDER BY ts, event_id
           LIMIT $4`,
-        values: [userId, start, end, limit],
+        values: [userId, span.start, span.end, limit],
       });
       return rows.map((r) => ({
         eventId: r.id as string,
@@ -172,13 +174,38 @@ export function createBehaviourStore(pool: Pool): BehaviourStore {
     },
 
     async userActivity(userId, cutoff, lookbackDays) {
-      const from = new Date(cutoff.getTime() - lookbackDays * DAY);
+      const span = await userSpan(pool, userId, new Date(cutoff.getTime() - lookbackDays * DAY), cutoff);
+      if (span === 'none') return undefined;
       const { rows } = await pool.query<Row>({
         name: 'behaviour-user-activity',
         text: USER_ACTIVITY_SQL,
-        values: [from, cutoff, cutoff, userId],
+        values: [span.start, cutoff, cutoff, userId],
       });
       return rows[0] === undefined ? undefined : toActivity(rows[0]);
     },
   };
+}
+
+/**
+ * [start, end) narrowed to the user's span (user_spans: their first and last stored event), 'none' when
+ * they have no event in it. A user missing from user_spans keeps the whole range. Dates hold milliseconds
+ * and timestamps microseconds: the first event's time rounds down and the end is a millisecond past the
+ * last event, so both bounds stay inclusive of the user's events.
+ */
+async function userSpan(
+  pool: Pool,
+  userId: string,
+  start: Date,
+  end: Date,
+): Promise<{ start: Date; end: Date } | 'none'> {
+  const { rows } = await pool.query<{ first_ts: Date; last_ts: Date }>({
+    name: 'behaviour-user-span',
+    text: 'SELECT first_ts, last_ts FROM user_spans WHERE u = $1',
+    values: [userId],
+  });
+  const span = rows[0];
+  if (span === undefined) return { start, end };
+  const from = new Date(Math.max(start.getTime(), span.first_ts.getTime()));
+  const to = new Date(Math.min(end.getTime(), span.last_ts.getTime() + 1));
+  return from < to ? { start: from, end: to } : 'none';
 }

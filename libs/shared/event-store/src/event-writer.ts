@@ -4,6 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import { EVENT_COLUMNS, eventToRow } from './event-columns.js';
 import { dayOf, type PartitionManager } from './partitions.js';
 import { REFRESH_STAGED_USERS_SQL, USER_ACTIVITY_EVENT_COLUMNS, userActivitySql } from './user-activity.js';
+import { userSpansSql } from './user-spans.js';
 
 export interface WriteResult {
   /** Events newly stored. */
@@ -19,7 +20,8 @@ const COLS = EVENT_COLUMNS.join(', ');
  * statement claims the ids in `event_ids` (ON CONFLICT DO NOTHING) and inserts only the rows whose id it
  * claimed, all in one transaction. A batch written twice (the consumer died before acking) stores nothing
  * the second time, so at-least-once delivery gives each event exactly once in the store. The same statement
- * adds the newly stored events to the per-user activity tables (user-activity.ts), so they count once too.
+ * adds the newly stored events to the per-user activity tables (user-activity.ts), so they count once too,
+ * and widens their users' spans (user-spans.ts).
  */
 export interface EventWriterDeps {
   readonly pool: Pool;
@@ -60,7 +62,7 @@ export function createEventWriter(deps: EventWriterDeps) {
         SELECT DISTINCT ON (s.event_id) ${EVENT_COLUMNS.map((c) => `s.${c}`).join(', ')}
           FROM events_staging s JOIN fresh f ON f.event_id = s.event_id AND f.ts = s.ts
          ORDER BY s.event_id, s.received_at
-         RETURNING ${USER_ACTIVITY_EVENT_COLUMNS.join(', ')})${userActivitySql('stored')}
+         RETURNING ${USER_ACTIVITY_EVENT_COLUMNS.join(', ')})${userActivitySql('stored')}${userSpansSql('stored')}
         SELECT count(*)::int AS inserted,
                coalesce(array_agg(DISTINCT to_char(date_trunc('hour', ts AT TIME ZONE 'UTC'),
                  'YYYY-MM-DD"T"HH24":00:00Z"')), '{}') AS hours

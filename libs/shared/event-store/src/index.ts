@@ -9,6 +9,7 @@ export {
 export { createEventReader } from './event-reader.js';
 export { EventsMigration } from './migrations/20261128-events.js';
 export { UserActivityMigration } from './migrations/20261210-user-activity.js';
+export { UserSpansMigration } from './migrations/20261215-user-spans.js';
 export {
   ACTIVITY_DIMENSIONS,
   ensureUserActivity,
@@ -19,11 +20,13 @@ export {
 
 import { EventsMigration } from './migrations/20261128-events.js';
 import { UserActivityMigration } from './migrations/20261210-user-activity.js';
+import { UserSpansMigration } from './migrations/20261215-user-spans.js';
 
 /** The event store's migrations, in order, for `runMigrations`. */
 export const eventStoreMigrations = [
   { name: 'Migration20261128000000_events', class: EventsMigration },
   { name: 'Migration20261210000000_user_activity', class: UserActivityMigration },
+  { name: 'Migration20261215000000_user_spans', class: UserSpansMigration },
 ];
 export {
   streamEvents,
