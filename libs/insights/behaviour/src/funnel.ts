@@ -69,10 +69,10 @@ export function matchesStep(e: FunnelEvent, step: FunnelStepDef): boolean {
 export function evaluateUserFunnel(events: readonly FunnelEvent[], spec: FunnelSpec): UserFunnelResult {
   const n = spec.steps.length;
   const excluded = new Set(spec.exclusions ?? []);
-  const matches = events.map((e) => spec.steps.map((s) => matchesStep(e, s)));
+  const matches = new Matches(events, spec.steps);
   let best: UserFunnelResult = { reached: 0, offsets: [], dim: '' };
   for (let s = 0; s < events.length; s++) {
-    const canStart = spec.mode === 'any-order' ? matches[s]!.some(Boolean) : matches[s]![0]!;
+    const canStart = spec.mode === 'any-order' ? matches.any(s) : matches.is(s, 0);
     if (!canStart) continue;
     // The attempt sees events from its start up to the window's end or the first exclusion.
     const limit = events[s]!.ts + spec.windowSeconds * 1000;
@@ -92,7 +92,36 @@ export function evaluateUserFunnel(events: readonly FunnelEvent[], spec: FunnelS
   return best;
 }
 
-type Matches = readonly (readonly boolean[])[];
+/** Which events match which steps: one flat table, not an array per event (a funnel reads 100k+ users). */
+class Matches {
+  private readonly table: Uint8Array;
+  private readonly steps: number;
+
+  constructor(events: readonly FunnelEvent[], steps: readonly FunnelStepDef[]) {
+    this.steps = steps.length;
+    this.table = new Uint8Array(events.length * steps.length);
+    events.forEach((e, i) =>
+      steps.forEach((s, j) => (this.table[i * this.steps + j] = matchesStep(e, s) ? 1 : 0)),
+    );
+  }
+
+  /** Event i matches step j. */
+  is(i: number, j: number): boolean {
+    return this.table[i * this.steps + j] === 1;
+  }
+
+  /** Event i matches some step. */
+  any(i: number): boolean {
+    for (let j = 0; j < this.steps; j++) if (this.is(i, j)) return true;
+    return false;
+  }
+
+  /** The first step event i matches that `done` does not hold; -1 when none. */
+  firstNotDone(i: number, done: ReadonlySet<number>): number {
+    for (let j = 0; j < this.steps; j++) if (this.is(i, j) && !done.has(j)) return j;
+    return -1;
+  }
+}
 
 /**
  * Which events can be step j: one matching step j after some reachable step j-1 event, within the step's
@@ -115,7 +144,7 @@ function orderedAttempt(
     let p = -1; // index into prev of the latest reachable step j-1 event before i
     for (let i = s + 1; i < end; i++) {
       while (p + 1 < prev.length && prev[p + 1]! < i) p++;
-      if (p < 0 || !matches[i]![j]) continue;
+      if (p < 0 || !matches.is(i, j)) continue;
       if (within > 0 && events[i]!.ts - events[prev[p]!]!.ts > within) continue;
       next.push(i);
     }
@@ -138,10 +167,10 @@ function strictAttempt(
   const offsets = [0];
   let prevTs = t0;
   for (let i = s + 1; i < end && offsets.length < steps.length; i++) {
-    if (!matches[i]!.some(Boolean)) continue;
+    if (!matches.any(i)) continue;
     const j = offsets.length;
     const within = (steps[j]!.withinSeconds ?? 0) * 1000;
-    if (!matches[i]![j] || (within > 0 && events[i]!.ts - prevTs > within)) break;
+    if (!matches.is(i, j) || (within > 0 && events[i]!.ts - prevTs > within)) break;
     offsets.push(events[i]!.ts - t0);
     prevTs = events[i]!.ts;
   }
@@ -154,7 +183,7 @@ function anyOrderAttempt(events: readonly FunnelEvent[], matches: Matches, s: nu
   const done = new Set<number>();
   const offsets: number[] = [];
   for (let i = s; i < end; i++) {
-    const j = matches[i]!.findIndex((m, k) => m && !done.has(k));
+    const j = matches.firstNotDone(i, done);
     if (j < 0) continue;
     done.add(j);
     offsets.push(events[i]!.ts - t0);
