@@ -47,25 +47,28 @@ const USER = 'coalesce(user_id, anonymous_id)';
 
 /** Rows per column batch. */
 const BATCH_ROWS = 32_768;
-/** Most rows (by the planner's estimate) held in memory at once; larger reads split users into passes. */
+/** Most rows (by the planner's estimate) held in memory at once by default; larger reads split users into passes. */
 const ROWS_PER_PASS = 1_500_000;
 
 /**
  * Calls `onUser` once per user (`coalesce(user_id, anonymous_id)`, bots left out) with their events in
- * [start, end) in time order, ties by event id; users come in no particular order.
+ * [start, end) in time order, ties within a millisecond by event id; users come in no particular order.
  *
  * Why it reads this way: a 30-day funnel reads every step event of the range (570k at 10M events a year).
  * Sorting them by user in PostgreSQL took 1-2 s of the funnel's time and parsing them row by row from the
- * text protocol, with an object per row, most of the rest. Here one binary COPY per pass streams them
- * unsorted into typed columns (copy-binary.ts); rows are grouped by user with a counting sort and each
- * user's few events sorted by time. Only the values a funnel looks at become JavaScript strings. To bound
- * memory on long ranges, users are split by a hash of their id into as many passes as the planner's row
- * estimate needs (ROWS_PER_PASS each).
+ * text protocol, with an object per row, most of the rest. Here binary COPYs (one per half of the range,
+ * each on its own connection, so PostgreSQL scans on two cores) stream them unsorted into typed columns
+ * (copy-binary.ts); rows are grouped by user with a counting sort and each user's few events sorted by
+ * time. Only the values a funnel looks at become JavaScript strings. To bound memory on long ranges, users
+ * are split by a hash of their id into as many passes as the planner's row estimate needs
+ * (`rowsPerPass` each). The halves are read in two snapshots: an event stored meanwhile may or may not be
+ * seen, as with a read started a moment earlier or later.
  */
 export async function funnelEvents(
   pool: Pool,
   q: FunnelQuery,
   onUser: (events: FunnelEvent[]) => void,
+  rowsPerPass = ROWS_PER_PASS,
 ): Promise<void> {
   // COPY takes no bind parameters: caller text (event types, property names) goes in as escaped literals.
   const listed = q.eventTypes;
@@ -78,7 +81,7 @@ export async function funnelEvents(
      WHERE ts >= '${start.toISOString()}' AND ts < '${end.toISOString()}' ${types === '' ? '' : `AND event_type = ANY(${types})`}
        AND NOT is_bot AND ${USER} IS NOT NULL`;
   const estimate = await estimatedRows(pool, where(q.start, q.end));
-  const passes = Math.max(1, Math.ceil(estimate / ROWS_PER_PASS));
+  const passes = Math.max(1, Math.ceil(estimate / rowsPerPass));
   const wire: CopyWireType[] = [
     'text',
     listed === undefined ? 'text' : 'float8',
