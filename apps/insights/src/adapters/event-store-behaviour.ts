@@ -27,7 +27,7 @@ const DAY = 86_400_000;
 export interface BehaviourStore {
   /**
    * Calls `onUser` once per user, users in no particular order, with their events in [start, end) in time
-   * order (ties by event id).
+   * order (ties within a millisecond by event id).
    */
   funnelEvents(q: FunnelQuery, onUser: (events: FunnelEvent[]) => void): Promise<void>;
   /**
