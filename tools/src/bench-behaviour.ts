@@ -75,14 +75,13 @@ if (!a['skip-seed']) {
 // here, filled from its events) and the tables on the shop's calendar.
 const migrateStarted = performance.now();
 {
-  const log = console.log;
-  console.log = (...args: unknown[]) => console.error(...args);
-  const orm = await createOrm({ url, entities: [], migrations: { list: eventStoreMigrations } });
+  // MikroORM's messages go to stderr: stdout is the JSON report.
+  const log = (m: string) => process.stderr.write(`${m}\n`);
+  const orm = await createOrm({ url, entities: [], migrations: { list: eventStoreMigrations }, log });
   try {
     await runMigrations(orm);
   } finally {
     await orm.close();
-    console.log = log;
   }
 }
 const pool = pgPool(url, { max: 2 });

@@ -56,23 +56,17 @@ export interface SeedResult {
  */
 export async function seedEventStore(opts: SeedOptions): Promise<SeedResult> {
   await ensureDatabase(opts.databaseUrl);
-  // MikroORM's migrator logs with a console.log bound when MikroORM was loaded: send stdout to stderr while
-  // it runs, so callers' stdout stays JSON.
-  const stdoutWrite = process.stdout.write.bind(process.stdout);
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  // MikroORM's messages go to stderr, so callers' stdout stays JSON.
+  const orm = await createOrm({
+    url: opts.databaseUrl,
+    entities: [],
+    migrations: { list: [...eventStoreMigrations, ...rollupMigrations] },
+    log: (m) => process.stderr.write(`${m}\n`),
+  });
   try {
-    const orm = await createOrm({
-      url: opts.databaseUrl,
-      entities: [],
-      migrations: { list: [...eventStoreMigrations, ...rollupMigrations] },
-    });
-    try {
-      await runMigrations(orm);
-    } finally {
-      await orm.close();
-    }
+    await runMigrations(orm);
   } finally {
-    process.stdout.write = stdoutWrite;
+    await orm.close();
   }
 
   const end = opts.endDate ?? new Date(Math.ceil(Date.now() / DAY_MS) * DAY_MS);

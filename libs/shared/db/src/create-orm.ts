@@ -29,6 +29,11 @@ export interface OrmConfig {
   readonly debug?: boolean;
   /** Largest number of pooled connections (knex's default is 10). */
   readonly poolMax?: number;
+  /**
+   * Where MikroORM's own messages (the migrator's "Processing …", "Applied …") go; default standard output.
+   * Tools whose standard output is a JSON document send them to standard error.
+   */
+  readonly log?: (message: string) => void;
 }
 
 /** The ORM for PostgreSQL, with `orm.em` typed as the SQL EntityManager. */
@@ -49,6 +54,7 @@ export async function createOrm(config: OrmConfig): Promise<Orm> {
     extensions: [Migrator],
     allowGlobalContext: false,
     debug: config.debug ?? false,
+    ...(config.log === undefined ? {} : { logger: config.log }),
     // Creating databases is ensureDatabase's job; MikroORM's own attempt would hide the connection error.
     ensureDatabase: false,
     // A process may only run migrations (a migrate command) and register no entities.
