@@ -46,7 +46,9 @@ export interface FunnelQuery {
 const USER = 'coalesce(user_id, anonymous_id)';
 
 /** Rows per column batch. */
-const BATCH_ROWS = 32_768;
+const BATCH_ROWS = 65_536;
+/** The first property column. */
+const PROPS = 6;
 /** Most rows (by the planner's estimate) held in memory at once by default; larger reads split users into passes. */
 const ROWS_PER_PASS = 1_500_000;
 
@@ -109,26 +111,18 @@ export async function funnelEvents(
       }),
     );
     rows.eachUser((batch, at) => {
-      const [, typeColumn, times, , dims, , ...propColumns] = batch.columns as [
-        Utf8Vector,
-        Float64Vector | Utf8Vector,
-        TimestampVector,
-        Utf8Vector,
-        Utf8Vector,
-        Float64Vector,
-        ...Utf8Vector[],
-      ];
+      const typeColumn = batch.columns[1] as Float64Vector | Utf8Vector;
       const event: { type: string; ts: number; dim: string; props?: Record<string, string | null> } = {
         type:
           typeColumn.type === 'float64'
             ? (listed?.[typeColumn.values[at]! - 1] ?? '')
             : (text(typeColumn, at) ?? ''),
-        ts: times.values[at]!,
-        dim: q.breakdown === undefined ? '' : (text(dims, at) ?? ''),
+        ts: (batch.columns[2] as TimestampVector).values[at]!,
+        dim: q.breakdown === undefined ? '' : (text(batch.columns[4] as Utf8Vector, at) ?? ''),
       };
       if (q.properties.length > 0) {
         const p: Record<string, string | null> = {};
-        q.properties.forEach((name, k) => (p[name] = text(propColumns[k]!, at)));
+        q.properties.forEach((name, k) => (p[name] = text(batch.columns[PROPS + k] as Utf8Vector, at)));
         event.props = p;
       }
       return event;
