@@ -1,4 +1,4 @@
-import { userActivityZone } from '@broxiva/event-store';
+import { USER_KEY_SQL, userActivityZone } from '@broxiva/event-store';
 import type { CohortCell, CohortMetric, PeriodUnit } from '@broxiva/insights-behaviour';
 import type { Pool, PoolClient } from 'pg';
 import { BREAKDOWN_COLUMNS } from './breakdowns.js';
@@ -21,7 +21,7 @@ export interface CohortQuery {
   readonly metric?: CohortMetric;
 }
 
-const USER = 'coalesce(user_id, anonymous_id)';
+const USER = USER_KEY_SQL;
 const PURCHASE = `event_type = 'purchase'`;
 
 /**

@@ -6,6 +6,7 @@ import {
   type JourneyEvent,
   type UserActivity,
 } from '@broxiva/insights-behaviour';
+import { USER_KEY_SQL } from '@broxiva/event-store';
 import type { Pool } from 'pg';
 import { BREAKDOWN_COLUMNS } from './breakdowns.js';
 import { cohortCells, type CohortQuery } from './cohort-cells.js';
@@ -21,7 +22,7 @@ import { withCursor, type Row } from './read-only-transaction.js';
 export { BREAKDOWN_COLUMNS };
 export type { FunnelQuery };
 
-const USER = 'coalesce(user_id, anonymous_id)';
+const USER = USER_KEY_SQL;
 const DAY = 86_400_000;
 
 export interface BehaviourStore {

@@ -6,9 +6,11 @@ import {
   type Float64Vector,
   type TimestampVector,
   type Utf8Vector,
+  USER_KEY_SQL,
 } from '@broxiva/event-store';
 import { escapeLiteral, type Pool } from 'pg';
 import { BREAKDOWN_COLUMNS } from './breakdowns.js';
+import { READ_SETTINGS } from './read-only-transaction.js';
 
 /** Step-filter properties stored as columns; any other name is looked up in `properties` (JSONB). */
 const FILTER_COLUMNS = new Set([
@@ -43,7 +45,7 @@ export interface FunnelQuery {
   readonly breakdown?: string;
 }
 
-const USER = 'coalesce(user_id, anonymous_id)';
+const USER = USER_KEY_SQL;
 
 /** Rows per column batch. */
 const BATCH_ROWS = 65_536;
@@ -88,12 +90,12 @@ export async function funnelEvents(
     'text',
     listed === undefined ? 'text' : 'float8',
     'timestamptz',
-    'text', // the event id's 16 bytes (uuid_send): compared as bytes, they order as the uuids do
+    'bytea', // the event id's 16 bytes (uuid_send): compared as bytes, they order as the uuids do
     'text',
     'float8',
     ...props.map(() => 'text' as const),
   ];
-  const settings = ['SET LOCAL jit = off'];
+  const settings = READ_SETTINGS;
   for (let pass = 0; pass < passes; pass++) {
     const part = passes === 1 ? '' : `AND (hashtext(${USER}) % ${passes} + ${passes}) % ${passes} = ${pass}`;
     // A listed event type travels as its position in the list (1-based), not as text.

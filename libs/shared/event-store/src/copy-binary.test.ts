@@ -164,6 +164,31 @@ describe('createCopyBinaryDecoder', () => {
     expect(got.map((r) => r[1])).toEqual(rows.map((_, i) => `${i}${text}`));
   });
 
+  it('keeps bytea values as their bytes, whatever they are', () => {
+    const ids = ['00ff10', 'ffffffff00', '', '80'];
+    // Rows written by hand: the fields are raw bytes, not UTF-8 text.
+    const patched = Buffer.concat([
+      copyData([]).subarray(0, 19),
+      ...ids.map((hex) => {
+        const body = Buffer.from(hex, 'hex');
+        const head = Buffer.alloc(6);
+        head.writeInt16BE(1);
+        head.writeInt32BE(body.length, 2);
+        return Buffer.concat([head, body]);
+      }),
+      Buffer.from([0xff, 0xff]),
+    ]);
+    const d = createCopyBinaryDecoder(['bytea'], 10);
+    const [batch] = [...d.push(patched), d.end()].filter((b) => b !== undefined);
+    const v = batch!.columns[0]!;
+    expect(v.type).toBe('utf8');
+    if (v.type !== 'utf8') return;
+    const got = ids.map((_, i) =>
+      Buffer.from(v.bytes.subarray(v.offsets[i], v.offsets[i + 1])).toString('hex'),
+    );
+    expect(got).toEqual(ids);
+  });
+
   it('refuses data that is not a whole binary COPY of the expected columns', () => {
     const decoder = () => createCopyBinaryDecoder(TYPES, 10);
     expect(() => decoder().push(Buffer.from('event_id\tts\n0190\t2025\n'))).toThrow(

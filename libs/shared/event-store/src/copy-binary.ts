@@ -3,8 +3,11 @@
 // they come (UTF-8), so a columnar writer can take them without encoding them again.
 // Format: https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4
 
-/** The wire types this decoder reads; the query casts other types to one of them. */
-export type CopyWireType = 'text' | 'uuid' | 'timestamptz' | 'float8' | 'bool';
+/**
+ * The wire types this decoder reads; the query casts other types to one of them. `bytea` values come as
+ * their bytes in the same layout as text (a Utf8Vector whose values are not UTF-8 text).
+ */
+export type CopyWireType = 'text' | 'bytea' | 'uuid' | 'timestamptz' | 'float8' | 'bool';
 
 /**
  * Validity of a column: bit `i % 8` of byte `i >> 3` is set when row i holds a value (Arrow's layout).
@@ -71,6 +74,7 @@ const FLOAT8 = 3;
 const BOOL = 4;
 const CODES: Readonly<Record<CopyWireType, number>> = {
   text: TEXT,
+  bytea: TEXT, // text is copied as its bytes, unchecked: the same decoding
   uuid: UUID,
   timestamptz: TIMESTAMP,
   float8: FLOAT8,

@@ -3,6 +3,13 @@ import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { EventSchema, type Event, type Money } from '@broxiva/contracts';
 
 /**
+ * Who an event belongs to in every per-user read (journeys, funnels, cohorts, the activity tables):
+ * `user_id`, else `anonymous_id`. The expression the `events_user_ts` index is built on, written the same
+ * way so PostgreSQL uses the index.
+ */
+export const USER_KEY_SQL = 'coalesce(user_id, anonymous_id)';
+
+/**
  * The events table's columns, in COPY order. Dimensions every report slices by are columns; free-form
  * properties and line items stay JSONB. Money is NUMERIC(18,4) in the event's currency.
  */

@@ -1,4 +1,11 @@
-export { EVENT_COLUMNS, eventToRow, rowToEvent, type CellValue, type EventColumn } from './event-columns.js';
+export {
+  EVENT_COLUMNS,
+  eventToRow,
+  rowToEvent,
+  USER_KEY_SQL,
+  type CellValue,
+  type EventColumn,
+} from './event-columns.js';
 export { createPartitionManager, dayOf, partitionName, type PartitionManager } from './partitions.js';
 export {
   createEventWriter,

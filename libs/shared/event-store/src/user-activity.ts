@@ -1,5 +1,6 @@
 import { inTransaction } from '@broxiva/db';
 import type { Pool, PoolClient } from 'pg';
+import { USER_KEY_SQL } from './event-columns.js';
 
 /**
  * Per-user activity kept beside the events so cohort analysis reads about one row per user and active day
@@ -28,7 +29,7 @@ import type { Pool, PoolClient } from 'pg';
 export const ACTIVITY_DIMENSIONS = ['channel', 'region', 'device_type', 'country', 'browser', 'os'] as const;
 export type ActivityDimension = (typeof ACTIVITY_DIMENSIONS)[number];
 
-const USER = 'coalesce(user_id, anonymous_id)';
+const USER = USER_KEY_SQL;
 const PURCHASE = `event_type = 'purchase'`;
 const DIMS = ACTIVITY_DIMENSIONS;
 
