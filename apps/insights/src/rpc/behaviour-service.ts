@@ -19,8 +19,8 @@ import {
   createPathCounter,
   DEFAULT_FUNNEL_WINDOW_SECONDS,
   engagementScore,
-  evaluateUserFunnel,
   explainConversion,
+  funnelEvaluator,
   NAMED_FUNNELS,
   NotEnoughTrainingDataError,
   sessionize,
@@ -225,6 +225,7 @@ export function behaviourService(deps: BehaviourDeps): Partial<ServiceImpl<typeo
       const spec = { steps, mode, windowSeconds, exclusions: req.exclusions };
 
       const all: UserFunnelResult[] = [];
+      const evaluate = funnelEvaluator(spec);
       await deps.store.funnelEvents(
         {
           start,
@@ -234,7 +235,7 @@ export function behaviourService(deps: BehaviourDeps): Partial<ServiceImpl<typeo
           ...(breakdown === undefined ? {} : { breakdown }),
         },
         (events) => {
-          const r = evaluateUserFunnel(events, spec);
+          const r = evaluate(events);
           if (r.reached > 0) all.push(r);
         },
       );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   evaluateUserFunnel,
+  funnelEvaluator,
   summarizeFunnel,
   type FunnelEvent,
   type FunnelMode,
@@ -102,6 +103,39 @@ describe('evaluateUserFunnel', () => {
         },
       ),
     ).toEqual({ reached: 2, offsets: [0, 5_000], dim: 'app' });
+  });
+});
+
+describe('funnelEvaluator', () => {
+  it('gives each user what a fresh evaluation gives, whatever users came before', () => {
+    // A filtered step and an unfiltered one on the same event type, and a long user before short ones:
+    // the reused step table must hold nothing of an earlier user.
+    const steps: FunnelStepDef[] = [
+      { name: 'view', eventType: 'V' },
+      { name: 'view-shoes', eventType: 'V', filters: [{ property: 'cat', values: ['shoes'] }] },
+      { name: 'buy', eventType: 'P' },
+    ];
+    const users: FunnelEvent[][] = [
+      Array.from({ length: 200 }, (_, i) =>
+        ev(i % 3 === 0 ? 'V' : 'P', i, i % 7 === 0 ? { cat: 'shoes' } : { cat: 'hats' }),
+      ),
+      [ev('V', 0, { cat: 'hats' }), ev('P', 1)],
+      [ev('V', 0, { cat: 'shoes' }), ev('P', 1)],
+      [ev('V', 0), ev('V', 1, { cat: 'shoes' }), ev('P', 2)],
+      [],
+    ];
+    for (const mode of ['ordered', 'strict', 'any-order'] as const) {
+      const spec = { steps, mode, windowSeconds: 100, exclusions: [] };
+      const evaluate = funnelEvaluator(spec);
+      const reused = users.map((u) => evaluate(u));
+      const fresh = users.map((u) => evaluateUserFunnel(u, spec));
+      expect(reused).toEqual(fresh);
+      // Known answers. In order, one event is never two steps: a view of shoes then a purchase reaches
+      // one step, a view and then a view of shoes all three. In any order the purchase counts as well.
+      expect(reused.slice(1).map((r) => r.reached)).toEqual(
+        mode === 'any-order' ? [2, 2, 3, 0] : [1, 1, 3, 0],
+      );
+    }
   });
 });
 

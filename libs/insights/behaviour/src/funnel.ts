@@ -67,42 +67,78 @@ export function matchesStep(e: FunnelEvent, step: FunnelStepDef): boolean {
  * first reachable in that attempt.
  */
 export function evaluateUserFunnel(events: readonly FunnelEvent[], spec: FunnelSpec): UserFunnelResult {
-  const n = spec.steps.length;
-  const excluded = new Set(spec.exclusions ?? []);
-  const matches = new Matches(events, spec.steps);
-  let best: UserFunnelResult = { reached: 0, offsets: [], dim: '' };
-  for (let s = 0; s < events.length; s++) {
-    const canStart = spec.mode === 'any-order' ? matches.any(s) : matches.is(s, 0);
-    if (!canStart) continue;
-    // The attempt sees events from its start up to the window's end or the first exclusion.
-    const limit = events[s]!.ts + spec.windowSeconds * 1000;
-    let end = s + 1;
-    while (end < events.length && events[end]!.ts <= limit && !excluded.has(events[end]!.type)) end++;
-    const offsets =
-      spec.mode === 'ordered'
-        ? orderedAttempt(events, matches, spec.steps, s, end)
-        : spec.mode === 'strict'
-          ? strictAttempt(events, matches, spec.steps, s, end)
-          : anyOrderAttempt(events, matches, s, end);
-    if (offsets.length > best.reached) {
-      best = { reached: offsets.length, offsets, dim: events[s]!.dim ?? '' };
-      if (offsets.length === n) break;
-    }
-  }
-  return best;
+  return funnelEvaluator(spec)(events);
 }
 
-/** Which events match which steps: one flat table, not an array per event (a funnel reads 100k+ users). */
-class Matches {
-  private readonly table: Uint8Array;
-  private readonly steps: number;
+/**
+ * `evaluateUserFunnel` for one spec over many users: what depends only on the spec (the exclusions, the
+ * step table's memory) is made once, not once per user.
+ */
+export function funnelEvaluator(spec: FunnelSpec): (events: readonly FunnelEvent[]) => UserFunnelResult {
+  const n = spec.steps.length;
+  const excluded = new Set(spec.exclusions ?? []);
+  const matches = new Matches(spec.steps);
+  const none: UserFunnelResult = { reached: 0, offsets: [], dim: '' };
+  return (events) => {
+    matches.fill(events);
+    let best = none;
+    for (let s = 0; s < events.length; s++) {
+      const canStart = spec.mode === 'any-order' ? matches.any(s) : matches.is(s, 0);
+      if (!canStart) continue;
+      // The attempt sees events from its start up to the window's end or the first exclusion.
+      const limit = events[s]!.ts + spec.windowSeconds * 1000;
+      let end = s + 1;
+      while (end < events.length && events[end]!.ts <= limit && !excluded.has(events[end]!.type)) end++;
+      const offsets =
+        spec.mode === 'ordered'
+          ? orderedAttempt(events, matches, spec.steps, s, end)
+          : spec.mode === 'strict'
+            ? strictAttempt(events, matches, spec.steps, s, end)
+            : anyOrderAttempt(events, matches, s, end);
+      if (offsets.length > best.reached) {
+        best = { reached: offsets.length, offsets, dim: events[s]!.dim ?? '' };
+        if (offsets.length === n) break;
+      }
+    }
+    return best;
+  };
+}
 
-  constructor(events: readonly FunnelEvent[], steps: readonly FunnelStepDef[]) {
-    this.steps = steps.length;
-    this.table = new Uint8Array(events.length * steps.length);
-    events.forEach((e, i) =>
-      steps.forEach((s, j) => (this.table[i * this.steps + j] = matchesStep(e, s) ? 1 : 0)),
-    );
+/**
+ * Which of a user's events match which steps: one flat table, reused from user to user (a funnel reads
+ * 100k+ users). Steps without filters match on the event type alone, looked up once per event.
+ */
+class Matches {
+  private table = new Uint8Array(1024);
+  private readonly steps: number;
+  /** For an event type: a bit per step that matches every event of that type (steps without filters). */
+  private readonly byType = new Map<string, number>();
+  private readonly filtered: { readonly step: FunnelStepDef; readonly j: number }[] = [];
+
+  constructor(defs: readonly FunnelStepDef[]) {
+    if (defs.length > 30) throw new RangeError('a funnel has at most 30 steps');
+    this.steps = defs.length;
+    defs.forEach((step, j) => {
+      if ((step.filters ?? []).length === 0) {
+        this.byType.set(step.eventType, (this.byType.get(step.eventType) ?? 0) | (1 << j));
+      } else {
+        this.filtered.push({ step, j });
+      }
+    });
+  }
+
+  /** Makes the table that of `events`. */
+  fill(events: readonly FunnelEvent[]): void {
+    const size = events.length * this.steps;
+    if (size > this.table.length) this.table = new Uint8Array(Math.max(size, this.table.length * 2));
+    const t = this.table;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      const mask = this.byType.get(e.type) ?? 0;
+      const row = i * this.steps;
+      for (let j = 0; j < this.steps; j++) t[row + j] = (mask >>> j) & 1;
+      for (const { step, j } of this.filtered) if (matchesStep(e, step)) t[row + j] = 1;
+    }
   }
 
   /** Event i matches step j. */

@@ -12,6 +12,7 @@ export { engagementScore, type Engagement, type EngagementOptions } from './enga
 export {
   DEFAULT_FUNNEL_WINDOW_SECONDS,
   evaluateUserFunnel,
+  funnelEvaluator,
   matchesStep,
   NAMED_FUNNELS,
   summarizeFunnel,
