@@ -24,13 +24,12 @@ import {
   NAMED_FUNNELS,
   NotEnoughTrainingDataError,
   sessionize,
-  summarizeFunnel,
+  FunnelSummary,
   type CohortMetric as DomainCohortMetric,
   type FunnelMode as DomainFunnelMode,
   type FunnelStepDef,
   type FunnelStepStats,
   type PeriodUnit,
-  type UserFunnelResult,
 } from '@broxiva/insights-behaviour';
 import { NotFoundError, ValidationError } from '@broxiva/rpc';
 import { BREAKDOWN_COLUMNS, type BehaviourStore } from '../adapters/event-store-behaviour.js';
@@ -224,8 +223,9 @@ export function behaviourService(deps: BehaviourDeps): Partial<ServiceImpl<typeo
       const { start, end } = range(req.startDate, req.endDate, deps.now(), 30, settings.timeZone);
       const spec = { steps, mode, windowSeconds, exclusions: req.exclusions };
 
-      const all: UserFunnelResult[] = [];
       const evaluate = funnelEvaluator(spec);
+      const overall = new FunnelSummary(steps);
+      const byValue = new Map<string, FunnelSummary>();
       await deps.store.funnelEvents(
         {
           start,
@@ -236,28 +236,24 @@ export function behaviourService(deps: BehaviourDeps): Partial<ServiceImpl<typeo
         },
         (events) => {
           const r = evaluate(events);
-          if (r.reached > 0) all.push(r);
+          if (r.reached === 0) return;
+          overall.add(r);
+          if (breakdown === undefined) return;
+          const value = r.dim === '' ? NO_VALUE : r.dim;
+          let group = byValue.get(value);
+          if (group === undefined) byValue.set(value, (group = new FunnelSummary(steps)));
+          group.add(r);
         },
       );
-      const report = summarizeFunnel(all, steps);
-      const byValue = new Map<string, UserFunnelResult[]>();
-      if (breakdown !== undefined) {
-        for (const r of all) {
-          const v = r.dim === '' ? NO_VALUE : r.dim;
-          byValue.set(v, [...(byValue.get(v) ?? []), r]);
-        }
-      }
+      const report = overall.report();
       return create(AnalyzeFunnelResponseSchema, {
         funnelName: req.funnelName === '' ? 'custom' : req.funnelName,
         steps: report.steps.map(stepResult),
         overallConversionRate: report.overallConversionRate,
         // Largest groups first.
         breakdowns: [...byValue.entries()]
-          .sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1))
-          .map(([value, results]) => ({
-            value,
-            steps: summarizeFunnel(results, steps).steps.map(stepResult),
-          })),
+          .sort(([a, x], [b, y]) => y.entrants - x.entrants || (a < b ? -1 : 1))
+          .map(([value, group]) => ({ value, steps: group.report().steps.map(stepResult) })),
       });
     },
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   evaluateUserFunnel,
   funnelEvaluator,
+  FunnelSummary,
   summarizeFunnel,
   type FunnelEvent,
   type FunnelMode,
@@ -166,5 +167,35 @@ describe('summarizeFunnel', () => {
       [0, 0, 0],
     ]);
     expect(report.overallConversionRate).toBe(0);
+  });
+
+  it('fed one result at a time, past its first 64 per step, gives the sorted-list answer', () => {
+    // 1,000 users: user i reaches 1 + i % 3 steps, step k after (i * 7919) % 1000 + k seconds.
+    const results = Array.from({ length: 1000 }, (_, i) => {
+      const reached = 1 + (i % 3);
+      const offsets = Array.from(
+        { length: reached },
+        (_, k) => (k === 0 ? 0 : ((i * 7919) % 1000) + k) * 1000,
+      );
+      return { reached, offsets, dim: '' };
+    });
+    const summary = new FunnelSummary(ABC);
+    results.forEach((r) => summary.add(r));
+    expect(summary.entrants).toBe(1000);
+    const report = summary.report();
+    expect(report.steps.map((s) => s.count)).toEqual([1000, 666, 333]);
+    // Brute force: type-7 quantiles of each step's sorted times.
+    const q = (xs: number[], p: number) => {
+      const s = [...xs].sort((a, b) => a - b);
+      const pos = (s.length - 1) * p;
+      const lo = Math.floor(pos);
+      return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
+    };
+    for (const k of [1, 2]) {
+      const times = results.filter((r) => r.reached > k).map((r) => r.offsets[k]! / 1000);
+      expect(report.steps[k]!.medianSecondsToConvert).toBeCloseTo(q(times, 0.5), 9);
+      expect(report.steps[k]!.p90SecondsToConvert).toBeCloseTo(q(times, 0.9), 9);
+    }
+    expect(report).toEqual(summarizeFunnel(results, ABC));
   });
 });

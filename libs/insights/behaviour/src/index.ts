@@ -16,6 +16,7 @@ export {
   matchesStep,
   NAMED_FUNNELS,
   summarizeFunnel,
+  FunnelSummary,
   type FunnelEvent,
   type FunnelMode,
   type FunnelReport,
