@@ -15,12 +15,19 @@ import { destroyTopology, testPrefix } from '@broxiva/bus/testing';
 import { EventSchema, IngestService, useNodeTextEncoding, type Event } from '@broxiva/contracts';
 import { copyRows, copyTextRow, pgPool } from '@broxiva/db';
 import { EVENT_COLUMNS, eventToRow } from '@broxiva/event-store';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { percentile, runFor, scrape, startApp, waitForHttp, type AppProcess } from './bench-support.js';
+import {
+  percentile,
+  runFor,
+  runTool,
+  scrape,
+  startApp,
+  waitForHttp,
+  type AppProcess,
+} from './bench-support.js';
 import { createShop } from './shop-traffic.js';
 
 useNodeTextEncoding();
@@ -231,38 +238,15 @@ async function sustained(rate: number, seconds: string, stored: () => Promise<nu
 
 /** Runs `n` load-worker processes at once and sums what they report. */
 async function workers(n: number, args: Record<string, string>) {
-  const flags = Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]);
   const url = (i: number) =>
     `http://127.0.0.1:${ingestReplicas[i % ingestReplicas.length]!.INGEST_GRPC_PORT}`;
-  const outputs = await Promise.all(
-    Array.from(
-      { length: n },
-      (_, i) =>
-        new Promise<string>((resolve, reject) => {
-          const p = spawn(
-            'node_modules/.bin/tsx',
-            ['tools/src/load-worker.ts', ...flags, '--url', url(i), '--seed', String(i + 1)],
-            {
-              stdio: ['ignore', 'pipe', 'inherit'],
-            },
-          );
-          let out = '';
-          p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-          p.once('exit', (code) =>
-            code === 0 ? resolve(out) : reject(new Error(`load worker exited ${code}`)),
-          );
-        }),
+  const r = await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      runTool<{ accepted: number; failed: number; seconds: number; p50_ms: number; p99_ms: number }>(
+        'load-worker',
+        { ...args, url: url(i), seed: String(i + 1) },
+      ),
     ),
-  );
-  const r = outputs.map(
-    (o) =>
-      JSON.parse(o.trim().split('\n').pop() ?? '{}') as {
-        accepted: number;
-        failed: number;
-        seconds: number;
-        p50_ms: number;
-        p99_ms: number;
-      },
   );
   const seconds = Math.max(...r.map((x) => x.seconds));
   const events = r.reduce((m, x) => m + x.accepted, 0);

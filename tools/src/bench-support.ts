@@ -37,6 +37,31 @@ export function startApp(name: string, env: Record<string, string>, label = name
   };
 }
 
+/**
+ * Runs a tools/ script (`tools/src/<script>.ts`) as a process of its own and resolves with the JSON document
+ * its stdout ends with. Load generators and probes run this way so their event loops are not the
+ * benchmark's.
+ */
+export function runTool<T>(script: string, args: Record<string, string>): Promise<T> {
+  const flags = Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]);
+  return new Promise<T>((resolve, reject) => {
+    const p = spawn('node_modules/.bin/tsx', [`tools/src/${script}.ts`, ...flags], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.once('error', reject);
+    p.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${script} exited ${code}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as T);
+      } catch (e) {
+        reject(new Error(`${script} printed no JSON: ${String(e)}`));
+      }
+    });
+  });
+}
+
 /** Resident memory of a process and all its descendants, in MB (tsx runs scripts in a child node). */
 export async function processTreeRssMb(root: number): Promise<number> {
   let kb = 0;

@@ -1,0 +1,54 @@
+// Calls Realtime's GetOverview open loop at a fixed rate for a while and prints the answer times as JSON.
+// A process of its own, run by bench-realtime: in the benchmark's own process the calls' answers wait
+// behind its event publisher (10,000 events/s built and encoded on one event loop), and that wait is the
+// client's, not the server's. A dashboard reading the overview is not the shop's event sender either.
+//   tsx tools/src/overview-prober.ts --url http://127.0.0.1:51052 --rate 200 --seconds 10
+import { createClient } from '@connectrpc/connect';
+import { createGrpcTransport } from '@connectrpc/connect-node';
+import { RealtimeService } from '@broxiva/contracts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { percentile } from './bench-support.js';
+
+const { values: a } = parseArgs({
+  options: {
+    url: { type: 'string', default: 'http://127.0.0.1:51052' },
+    rate: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '10' },
+  },
+});
+const client = createClient(RealtimeService, createGrpcTransport({ baseUrl: a.url! }));
+// One call first, so the HTTP/2 connection is open before the clock starts.
+await client.getOverview({});
+
+// Open loop: calls go out on schedule whether or not earlier ones answered; latency counts from when a
+// call was due, so it is the answer time a dashboard sees rather than how fast back-to-back callers queue.
+const interval = 1000 / Number(a.rate);
+const durationMs = Number(a.seconds) * 1000;
+const latencies: number[] = [];
+let errors = 0;
+const calls: Promise<void>[] = [];
+const begin = performance.now();
+for (let i = 0; i * interval < durationMs; i++) {
+  const due = begin + i * interval;
+  const wait = due - performance.now();
+  if (wait > 0) await sleep(wait);
+  calls.push(
+    client.getOverview({}).then(
+      () => void latencies.push(performance.now() - due),
+      () => void errors++,
+    ),
+  );
+}
+await Promise.all(calls);
+latencies.sort((x, y) => x - y);
+console.log(
+  JSON.stringify({
+    rate_per_second: Number(a.rate),
+    calls: latencies.length,
+    errors,
+    p50: +percentile(latencies, 50).toFixed(2),
+    p99: +percentile(latencies, 99).toFixed(2),
+    max: +(latencies.at(-1) ?? 0).toFixed(2),
+  }),
+);
