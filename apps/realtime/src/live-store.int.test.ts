@@ -21,6 +21,19 @@ function random(seed: number) {
   };
 }
 
+// Pages with what text passed to Redis must survive: quotes, backslashes, non-ASCII, astral characters.
+const PAGES = [
+  '/p/0',
+  '/p/1',
+  '/p/"quoted"',
+  '/p/back\\slash',
+  '/p/größe',
+  '/p/雨傘',
+  '/p/☂️🌂',
+  '/p/a,b]',
+  '/p/8',
+];
+
 /** 600 events of 60 sessions over the last 100 minutes, with bots, historical, late and foreign-currency ones. */
 function shopEvents(): TestEventSpec[] {
   const r = random(42);
@@ -56,7 +69,7 @@ function shopEvents(): TestEventSpec[] {
       device: pick(['desktop', 'mobile', 'tablet']),
       country: pick(['DE', 'FR']),
       region: pick(['BY', 'BE', '']),
-      page: type === 'purchase' ? '' : `/p/${Math.floor(r() * 9)}`,
+      page: type === 'purchase' ? '' : PAGES[Math.floor(r() * 9)],
       ...(type === 'purchase'
         ? {
             orderId: `order-${i % 97 === 0 ? 'dup' : i}`,

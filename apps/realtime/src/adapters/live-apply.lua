@@ -8,6 +8,9 @@ local userTimeout = tonumber(ARGV[2])
 local sessionTimeout = tonumber(ARGV[3])
 local windowMs = tonumber(ARGV[4])
 local N = tonumber(ARGV[5])
+-- The updates: one JSON array of strings, N per update (one argument, not N per update: building and
+-- sending thousands of small arguments cost the writer more than the script costs Redis).
+local A = cjson.decode(ARGV[6])
 local HOUR = 3600000
 
 -- Expiry instants are on the applier's clock (`now`), which tests move: keys get relative TTLs from it.
@@ -44,19 +47,19 @@ end
 local cardExpiry = {} -- session card key -> expiry instant
 
 local applied = 0
-for i = 6, #ARGV, N do
-  local id, seenUntil, actor, session = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  local ts = tonumber(ARGV[i + 4])
+for i = 1, #A, N do
+  local id, seenUntil, actor, session = A[i], A[i + 1], A[i + 2], A[i + 3]
+  local ts = tonumber(A[i + 4])
   if redis.call('SET', base .. 'seen:' .. id, '1', 'PX', math.max(1, tonumber(seenUntil) - now), 'NX') then
     applied = applied + 1
-    local device, region, page, day = ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8]
-    local dayExpires = tonumber(ARGV[i + 9])
+    local device, region, page, day = A[i + 5], A[i + 6], A[i + 7], A[i + 8]
+    local dayExpires = tonumber(A[i + 9])
     -- Numbers that go back into keys or INCRBY stay strings: Lua would print large ones as 1.7e+12.
-    local minute = ARGV[i + 10]
-    local step, windowStart = ARGV[i + 11], ARGV[i + 12]
-    local delta = ARGV[i + 13]
+    local minute = A[i + 10]
+    local step, windowStart = A[i + 11], A[i + 12]
+    local delta = A[i + 13]
     local cartDelta = tonumber(delta)
-    local addedToCart, orderId, revenue = ARGV[i + 14] == '1', ARGV[i + 15], ARGV[i + 16]
+    local addedToCart, orderId, revenue = A[i + 14] == '1', A[i + 15], A[i + 16]
 
     -- who is active, by last-seen
     touch(base .. 'users', actor, ts, userTimeout)
