@@ -42,6 +42,8 @@ const WATCH_MS = Number(a['watch-seconds']) * 1000;
 const POLL_MS = 5; // freshness probe polling
 const prefix = testPrefix();
 const redisPrefix = `bench:${prefix}`;
+// The app's Redis, which the clean-up at the end must reach too (its database number included).
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379/4';
 const GRPC = 51052;
 const HTTP = 51082;
 
@@ -49,6 +51,7 @@ const app = startApp('realtime', {
   NATS_STREAM_PREFIX: prefix,
   EVENTS_STREAM_MAX_GIB: '4',
   REALTIME_REDIS_KEY_PREFIX: redisPrefix,
+  REDIS_URL,
   REALTIME_GRPC_PORT: String(GRPC),
   REALTIME_HTTP_PORT: String(HTTP),
 });
@@ -188,7 +191,7 @@ try {
   await app.stop();
   await destroyTopology(bus.jsm, topo).catch(() => undefined);
   await bus.close();
-  const redis = new Redis('redis://127.0.0.1:6379');
+  const redis = new Redis(REDIS_URL);
   let cursor = '0';
   do {
     const [next, found] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
