@@ -73,7 +73,9 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     isConnected: () => state.connected && !nc.isClosed(),
     close: async () => {
       if (nc.isClosed()) return;
-      // Draining waits for the server; if NATS is gone it would wait forever, so give it 5 s, then close.
+      // Draining needs the server: while it is unreachable, close at once.
+      if (!state.connected) return nc.close();
+      // Draining waits for the server; if NATS goes meanwhile it would wait forever, so give it 5 s, then close.
       let timer: NodeJS.Timeout | undefined;
       const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)));
       await Promise.race([nc.drain().catch(() => undefined), gaveUp]);
