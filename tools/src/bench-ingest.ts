@@ -20,6 +20,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import {
+  BENCH_REDIS_URL,
+  deleteRedisKeys,
   percentile,
   runFor,
   runTool,
@@ -49,8 +51,12 @@ const secs = (k: keyof typeof a) => Number(a[k]) * 1000;
 const DB = 'broxiva_bench_ingest';
 const SERVER = 'postgresql://postgres@127.0.0.1:5432';
 const prefix = testPrefix();
+// Ingest's dedup keys (one per event for the dedup window: 1.2 GB after a 10-minute soak) are deleted at the end.
+const redisPrefix = `bench:${prefix}:ingest`;
 const env = {
   NATS_STREAM_PREFIX: prefix,
+  REDIS_URL: BENCH_REDIS_URL,
+  INGEST_REDIS_KEY_PREFIX: redisPrefix,
   EVENTS_STREAM_MAX_GIB: '4',
   ANALYTICS_DATABASE_URL: `${SERVER}/${DB}`,
   INGEST_GRPC_PORT: '51051',
@@ -182,6 +188,7 @@ try {
   const bus = await connectBus({ url: 'nats://127.0.0.1:4222', name: 'bench-cleanup' });
   await destroyTopology(bus.jsm, topology({ prefix }));
   await bus.close();
+  await deleteRedisKeys(BENCH_REDIS_URL, redisPrefix);
 }
 result['rss_mb_max'] = Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.max(...v)]));
 console.log(JSON.stringify(result, null, 2));

@@ -20,8 +20,15 @@ import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
-import { percentile, runTool, scrape, startApp, waitForHttp } from './bench-support.js';
+import {
+  BENCH_REDIS_URL,
+  deleteRedisKeys,
+  percentile,
+  runTool,
+  scrape,
+  startApp,
+  waitForHttp,
+} from './bench-support.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -42,8 +49,6 @@ const WATCH_MS = Number(a['watch-seconds']) * 1000;
 const POLL_MS = 5; // freshness probe polling
 const prefix = testPrefix();
 const redisPrefix = `bench:${prefix}`;
-// The app's Redis, which the clean-up at the end must reach too (its database number included).
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379/4';
 const GRPC = 51052;
 const HTTP = 51082;
 
@@ -51,7 +56,7 @@ const app = startApp('realtime', {
   NATS_STREAM_PREFIX: prefix,
   EVENTS_STREAM_MAX_GIB: '4',
   REALTIME_REDIS_KEY_PREFIX: redisPrefix,
-  REDIS_URL,
+  REDIS_URL: BENCH_REDIS_URL,
   REALTIME_GRPC_PORT: String(GRPC),
   REALTIME_HTTP_PORT: String(HTTP),
 });
@@ -191,12 +196,5 @@ try {
   await app.stop();
   await destroyTopology(bus.jsm, topo).catch(() => undefined);
   await bus.close();
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
-    if (found.length > 0) await redis.unlink(...found);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
+  await deleteRedisKeys(BENCH_REDIS_URL, redisPrefix);
 }

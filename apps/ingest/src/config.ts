@@ -1,4 +1,4 @@
-import { analyticsEnvShape, busTopologyOptions, integer, parseEnv, type Env } from '@broxiva/config';
+import { analyticsEnvShape, busTopologyOptions, integer, parseEnv, text, type Env } from '@broxiva/config';
 
 /** The only reader of the environment in the Ingest app: parsed once, frozen, sliced for each part. */
 export function loadConfig(env: Env) {
@@ -10,6 +10,8 @@ export function loadConfig(env: Env) {
       /** Events older than this (after skew correction) are accepted as historical, not live. */
       HISTORICAL_EVENT_AGE_SECONDS: integer(86_400, 60, 86_400 * 365),
       MAX_BATCH_BYTES: integer(5 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+      /** Prefix of the dedup window's keys in Redis (benchmarks and tests give their own). */
+      INGEST_REDIS_KEY_PREFIX: text(),
     },
     env,
   );
@@ -18,7 +20,11 @@ export function loadConfig(env: Env) {
     tracesExporter: e.OTEL_TRACES_EXPORTER,
     natsUrl: e.NATS_URL,
     topology: busTopologyOptions(e),
-    redis: { url: e.REDIS_URL, password: e.REDIS_PASSWORD },
+    redis: {
+      url: e.REDIS_URL,
+      password: e.REDIS_PASSWORD,
+      keyPrefix: e.INGEST_REDIS_KEY_PREFIX ?? 'broxiva:ingest',
+    },
     analyticsDatabaseUrl: e.ANALYTICS_DATABASE_URL,
     server: {
       grpcPort: e.INGEST_GRPC_PORT,

@@ -23,7 +23,7 @@ const tracing = startTracing({ service: 'ingest', exporter: config.tracesExporte
 const bus = await connectBus({ url: config.natsUrl, name: 'ingest', logger });
 const topo = topology(config.topology);
 await provision(bus.jsm, topo);
-const redis = createRedis({ ...config.redis, keyPrefix: 'broxiva:ingest', failFast: true });
+const redis = createRedis({ ...config.redis, failFast: true });
 await ready(redis);
 const pool = pgPool(config.analyticsDatabaseUrl, { max: 4 });
 const geo = config.geoipDatabase === undefined ? undefined : await openGeoLookup(config.geoipDatabase);
