@@ -12,6 +12,7 @@ import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { connectBus, topology } from '@broxiva/bus';
 import { destroyTopology, testPrefix } from '@broxiva/bus/testing';
+import { deleteKeys } from '@broxiva/redis/testing';
 import { EventSchema, IngestService, useNodeTextEncoding, type Event } from '@broxiva/contracts';
 import { copyRows, copyTextRow, pgPool } from '@broxiva/db';
 import { EVENT_COLUMNS, eventToRow } from '@broxiva/event-store';
@@ -21,7 +22,6 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import {
   BENCH_REDIS_URL,
-  deleteRedisKeys,
   percentile,
   runFor,
   runTool,
@@ -188,7 +188,7 @@ try {
   const bus = await connectBus({ url: 'nats://127.0.0.1:4222', name: 'bench-cleanup' });
   await destroyTopology(bus.jsm, topology({ prefix }));
   await bus.close();
-  await deleteRedisKeys(BENCH_REDIS_URL, redisPrefix);
+  await deleteKeys(BENCH_REDIS_URL, `${redisPrefix}:`);
 }
 result['rss_mb_max'] = Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.max(...v)]));
 console.log(JSON.stringify(result, null, 2));

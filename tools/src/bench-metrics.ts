@@ -17,7 +17,7 @@ import {
 } from '@broxiva/metrics-data-access';
 import { metricValue, type MetricQuery } from '@broxiva/metrics-domain';
 import { createRedis, ready } from '@broxiva/redis';
-import { Redis } from 'ioredis';
+import { deleteKeys } from '@broxiva/redis/testing';
 import type { Pool } from 'pg';
 import { seedEventStore } from './seed-store.js';
 
@@ -329,22 +329,6 @@ async function main(): Promise<void> {
     redis.disconnect();
     await deleteKeys(args['redis-url'], `${prefix}:`);
     await pool.end();
-  }
-}
-
-// The bench's own keys only; a client without keyPrefix, as ioredis does not prefix SCAN's MATCH.
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await client.connect();
-    let cursor = '0';
-    do {
-      const [next, found] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (found.length > 0) await client.unlink(...found);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    client.disconnect();
   }
 }
 

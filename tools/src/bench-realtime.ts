@@ -14,21 +14,14 @@ import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { connectBus, topology } from '@broxiva/bus';
 import { destroyTopology, testPrefix } from '@broxiva/bus/testing';
+import { deleteKeys } from '@broxiva/redis/testing';
 import { RealtimeService } from '@broxiva/contracts';
 import { spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import {
-  BENCH_REDIS_URL,
-  deleteRedisKeys,
-  percentile,
-  runTool,
-  scrape,
-  startApp,
-  waitForHttp,
-} from './bench-support.js';
+import { BENCH_REDIS_URL, percentile, runTool, scrape, startApp, waitForHttp } from './bench-support.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -196,5 +189,5 @@ try {
   await app.stop();
   await destroyTopology(bus.jsm, topo).catch(() => undefined);
   await bus.close();
-  await deleteRedisKeys(BENCH_REDIS_URL, redisPrefix);
+  await deleteKeys(BENCH_REDIS_URL, `${redisPrefix}:`);
 }

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 
 /** A workspace app started as its own process, as in production, with its RSS sampled. */
 export interface AppProcess {
@@ -129,18 +128,3 @@ export async function runFor(concurrency: number, durationMs: number, worker: (i
 
 /** The Redis database benchmarks' apps use: REDIS_URL as the apps read it, else theirs by default (db 4). */
 export const BENCH_REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379/4';
-
-/** Deletes a benchmark's keys (those starting with `prefix:`) from `url`'s database. */
-export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (found.length > 0) await redis.unlink(...found);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}

@@ -17,7 +17,12 @@ export function withTestPrefix(url: string = DEFAULT_TEST_REDIS): TestPrefix {
   return { prefix, cleanup: () => deleteKeys(url, `${prefix}:`) };
 }
 
-async function deleteKeys(url: string, prefix: string): Promise<number> {
+/**
+ * Deletes every key of `url`'s database that starts with `prefix` (glob characters in it match only
+ * themselves) and resolves how many it removed. For tests and benchmarks that gave their apps a prefix of
+ * their own.
+ */
+export async function deleteKeys(url: string, prefix: string): Promise<number> {
   // A client without keyPrefix: ioredis does not apply the prefix to SCAN's MATCH pattern.
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
