@@ -16,6 +16,7 @@ import {
 import { destroyTopology, testTopology } from '@broxiva/bus/testing';
 import { EventBatchSchema, EventSchema, type Event } from '@broxiva/contracts';
 import { createEventWriter, createPartitionManager } from '@broxiva/event-store';
+import { testEventId } from '@broxiva/event-store/testing';
 import { withAnalyticsDatabase } from '@broxiva/metrics-data-access/testing';
 import { createLogger } from '@broxiva/telemetry';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,7 +25,7 @@ import { createEventStoreHandler } from './consumers/event-store-handler.js';
 import { startEventStorePipeline } from './event-store-pipeline.js';
 
 const logger = createLogger({ service: 'metrics-test', level: 'FATAL' });
-const id = (n: number) => `0190f0c8-0000-7000-8000-${n.toString().padStart(12, '0')}`;
+const id = testEventId;
 const at = new Date('2025-12-04T10:00:00Z');
 const event = (n: number): Event =>
   create(EventSchema, {

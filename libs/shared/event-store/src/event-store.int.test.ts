@@ -3,7 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { EventSchema, type Event } from '@broxiva/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventReader, createEventWriter, createPartitionManager } from './index.js';
-import { withEventStoreDatabase } from './testing.js';
+import { testEventId, withEventStoreDatabase } from './testing.js';
 
 let db: Awaited<ReturnType<typeof withEventStoreDatabase>>;
 beforeAll(async () => {
@@ -13,7 +13,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-const id = (n: number) => `0190f0c8-0000-7000-8000-${n.toString().padStart(12, '0')}`;
+const id = testEventId;
 const event = (n: number, iso: string, overrides: MessageInitShape<typeof EventSchema> = {}): Event =>
   create(EventSchema, {
     eventId: id(n),

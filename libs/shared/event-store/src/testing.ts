@@ -18,3 +18,6 @@ export async function withEventStoreDatabase() {
     },
   };
 }
+
+/** Event id number n of a test (a valid UUIDv7 whose last digits are n), so tests can name events by number. */
+export const testEventId = (n: number) => `0190f0c8-0000-7000-8000-${n.toString().padStart(12, '0')}`;

@@ -3,7 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { EventSchema, type Event } from '@broxiva/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventWriter, createPartitionManager, ensureUserActivity, userActivityZone } from './index.js';
-import { withEventStoreDatabase } from './testing.js';
+import { testEventId, withEventStoreDatabase } from './testing.js';
 
 let db: Awaited<ReturnType<typeof withEventStoreDatabase>>;
 beforeAll(async () => {
@@ -25,7 +25,7 @@ interface Spec {
   channel?: string;
   country?: string;
 }
-const id = (n: number) => `0190f0c8-0000-7000-8000-${n.toString().padStart(12, '0')}`;
+const id = testEventId;
 const toEvent = (s: Spec): Event =>
   create(EventSchema, {
     eventId: id(s.n),
