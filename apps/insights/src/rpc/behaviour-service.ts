@@ -20,6 +20,7 @@ import {
   DEFAULT_FUNNEL_WINDOW_SECONDS,
   engagementScore,
   explainConversion,
+  FunnelBreakdown,
   funnelEvaluator,
   FunnelSummary,
   NAMED_FUNNELS,
@@ -225,7 +226,7 @@ export function behaviourService(deps: BehaviourDeps): Partial<ServiceImpl<typeo
 
       const evaluate = funnelEvaluator(spec);
       const overall = new FunnelSummary(steps);
-      const byValue = new Map<string, FunnelSummary>();
+      const byValue = new FunnelBreakdown(steps);
       await deps.store.funnelEvents(
         {
           start,
@@ -238,11 +239,7 @@ export function behaviourService(deps: BehaviourDeps): Partial<ServiceImpl<typeo
           const r = evaluate(events);
           if (r.reached === 0) return;
           overall.add(r);
-          if (breakdown === undefined) return;
-          const value = r.dim === '' ? NO_VALUE : r.dim;
-          let group = byValue.get(value);
-          if (group === undefined) byValue.set(value, (group = new FunnelSummary(steps)));
-          group.add(r);
+          if (breakdown !== undefined) byValue.add(r.dim === '' ? NO_VALUE : r.dim, r);
         },
       );
       const report = overall.report();
@@ -250,10 +247,9 @@ export function behaviourService(deps: BehaviourDeps): Partial<ServiceImpl<typeo
         funnelName: req.funnelName === '' ? 'custom' : req.funnelName,
         steps: report.steps.map(stepResult),
         overallConversionRate: report.overallConversionRate,
-        // Largest groups first.
-        breakdowns: [...byValue.entries()]
-          .sort(([a, x], [b, y]) => y.entrants - x.entrants || (a < b ? -1 : 1))
-          .map(([value, group]) => ({ value, steps: group.report().steps.map(stepResult) })),
+        breakdowns: byValue
+          .reports()
+          .map(({ value, report }) => ({ value, steps: report.steps.map(stepResult) })),
       });
     },
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   evaluateUserFunnel,
+  FunnelBreakdown,
   funnelEvaluator,
   FunnelSummary,
   summarizeFunnel,
@@ -197,5 +198,30 @@ describe('summarizeFunnel', () => {
       expect(report.steps[k]!.p90SecondsToConvert).toBeCloseTo(q(times, 0.9), 9);
     }
     expect(report).toEqual(summarizeFunnel(results, ABC));
+  });
+});
+
+describe('FunnelBreakdown', () => {
+  it('reports each value as its own summary, largest groups first and ties by value', () => {
+    const r = (reached: number) => ({ reached, offsets: [0, 5_000, 9_000].slice(0, reached), dim: '' });
+    const b = new FunnelBreakdown(ABC);
+    const fed: [string, number][] = [
+      ['mobile', 3],
+      ['web', 1],
+      ['app', 2],
+      ['web', 2],
+      ['mobile', 1],
+      ['app', 1],
+    ];
+    fed.forEach(([value, reached]) => b.add(value, r(reached)));
+    const reports = b.reports();
+    // Two entrants each: by name. One more for web puts it first.
+    expect(reports.map((x) => x.value)).toEqual(['app', 'mobile', 'web']);
+    for (const { value, report } of reports) {
+      const own = fed.filter(([v]) => v === value).map(([, reached]) => r(reached));
+      expect(report).toEqual(summarizeFunnel(own, ABC));
+    }
+    b.add('web', r(1));
+    expect(b.reports()[0]!.value).toBe('web');
   });
 });

@@ -307,6 +307,27 @@ export class FunnelSummary {
   }
 }
 
+/** `FunnelSummary` per value of a breakdown dimension, fed one user's result at a time. */
+export class FunnelBreakdown {
+  private readonly groups = new Map<string, FunnelSummary>();
+
+  constructor(private readonly steps: readonly FunnelStepDef[]) {}
+
+  /** Adds a user's result to the group of `value`. */
+  add(value: string, r: UserFunnelResult): void {
+    let group = this.groups.get(value);
+    if (group === undefined) this.groups.set(value, (group = new FunnelSummary(this.steps)));
+    group.add(r);
+  }
+
+  /** Each group's report, largest groups (by entrants) first, ties by value. */
+  reports(): { readonly value: string; readonly report: FunnelReport }[] {
+    return [...this.groups.entries()]
+      .sort(([a, x], [b, y]) => y.entrants - x.entrants || (a < b ? -1 : 1))
+      .map(([value, group]) => ({ value, report: group.report() }));
+  }
+}
+
 /** The built-in funnels, by name. */
 export const NAMED_FUNNELS: Readonly<Record<string, readonly FunnelStepDef[]>> = {
   checkout: [

@@ -17,6 +17,7 @@ export {
   NAMED_FUNNELS,
   summarizeFunnel,
   FunnelSummary,
+  FunnelBreakdown,
   type FunnelEvent,
   type FunnelMode,
   type FunnelReport,
