@@ -5,21 +5,27 @@
 // several processes of this same file (--worker): one Node process saturates long before the gateway.
 // Prints one JSON document. Run by hand:
 //   tsx tools/src/bench-gateway.ts [--seconds 10] [--processes 4] [--connections 16] [--open-rate 5000]
-//                                  [--batch-seconds 10] [--batch-processes 2] [--phases closed,open,batch]
+//                                  [--batch-seconds 10] [--batch-processes 2]
+//                                  [--phases closed,open,batch[,baseline]]
 //                                  [--profile /tmp/gw-prof (node --cpu-prof of the gateway; top functions)]
-//                                  [--target http://127.0.0.1:8005 --key bx_…]
+//                                  [--target http://127.0.0.1:8005 --key bx_…] [--client node|h2load]
+// --client h2load drives the track phases with nghttp2's h2load (Debian's nghttp2-client), a C client
+// that leaves more of the 2 cores to the servers: one fixed event without event_id or timestamp (the
+// documented example's shape: the server assigns both), keep-alive HTTP/1.1, answer times from its
+// per-request log.
 import { toJson } from '@bufbuild/protobuf';
 import { connectBus, topology } from '@broxiva/bus';
 import { destroyTopology, testPrefix } from '@broxiva/bus/testing';
 import { EventSchema, useNodeTextEncoding } from '@broxiva/contracts';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
-import { startApp, waitForHttp, type AppProcess } from './bench-support.js';
+import { parseArgs, promisify } from 'node:util';
+import { startApp, startBaseline, summariseProfile, waitForHttp, type AppProcess } from './bench-support.js';
 import { createShop } from './shop-traffic.js';
 
 useNodeTextEncoding();
@@ -42,7 +48,12 @@ const { values: a } = parseArgs({
     'batch-seconds': { type: 'string', default: '10' },
     'batch-processes': { type: 'string', default: '2' },
     profile: { type: 'string' },
-    /** Which of closed (track throughput), open (track at --open-rate), batch to run. */
+    client: { type: 'string', default: 'node' },
+    /**
+     * Which of closed (track throughput), open (track at --open-rate), batch to run; baseline runs the
+     * closed and open loops once more against baseline-servers.ts's http server (parses the body,
+     * answers a fixed 200): what any server gets on this machine from the same load.
+     */
     phases: { type: 'string', default: 'closed,open,batch' },
   },
 });
@@ -50,6 +61,7 @@ const { values: a } = parseArgs({
 /** Latency histogram: 50 µs buckets, merged across load processes for exact-enough percentiles. */
 type Histogram = Record<string, number>;
 const BUCKET_MS = 0.05;
+const BASELINE_PORT = 58105;
 
 interface WorkerReport {
   readonly requests: number;
@@ -225,8 +237,7 @@ async function orchestrate(): Promise<void> {
         JWT_AUDIENCE: 'bench',
         RATE_LIMIT_PER_MINUTE: '10000000',
       };
-      const gateway =
-        a.profile === undefined ? startApp('gateway', gatewayEnv) : profiledGateway(gatewayEnv, a.profile);
+      const gateway = startApp('gateway', gatewayEnv, 'gateway', a.profile);
       apps.push(gateway);
       base = `http://127.0.0.1:${gatewayEnv.PORT}`;
       await waitForHttp(`http://127.0.0.1:${ingestEnv.INGEST_HTTP_PORT}/metrics`);
@@ -238,7 +249,7 @@ async function orchestrate(): Promise<void> {
     const load = async (n: number, args: Record<string, string>) => {
       const cpu = () => Promise.all(apps.map((app) => cpuSeconds(app.proc.pid ?? 0)));
       const before = await cpu();
-      const r = await workers(n, { url: base ?? '', key: key ?? '', ...args });
+      const r = await drive(n, { url: base ?? '', key: key ?? '', ...args });
       const used = (await cpu()).map((c, i) => c - (before[i] ?? 0));
       const perRequest = Object.fromEntries(
         apps.map((app, i) => [app.name, Math.round(((used[i] ?? 0) * 1e6) / Math.max(1, r.requests))]),
@@ -273,6 +284,31 @@ async function orchestrate(): Promise<void> {
       const batch = await load(bp, { seconds: a['batch-seconds'], connections: '2', batch: '500' });
       result['batch_500'] = { load_processes: bp, connections: bp * 2, ...batch };
     }
+
+    // 4. The same loads against a server that only parses each body and answers.
+    if (phases.has('baseline')) {
+      const server = await startBaseline('http', BASELINE_PORT);
+      try {
+        const url = `http://127.0.0.1:${BASELINE_PORT}`;
+        const rate = Number(a['open-rate']);
+        await drive(processes, { url, key, seconds: '3', connections: a.connections });
+        result['baseline_http_server'] = {
+          closed_loop: await drive(processes, { url, key, seconds, connections: a.connections }),
+          open_loop: {
+            target_requests_per_s: rate,
+            ...(await drive(processes, {
+              url,
+              key,
+              seconds,
+              connections: '64',
+              rate: String(rate / processes),
+            })),
+          },
+        };
+      } finally {
+        await server.stop();
+      }
+    }
   } finally {
     if (sampler !== undefined) clearInterval(sampler);
     for (const app of apps.reverse()) await app.stop();
@@ -286,32 +322,6 @@ async function orchestrate(): Promise<void> {
   if (rss > 0) result['gateway_rss_mb_max'] = rss;
   if (a.profile !== undefined) result['profile'] = await summariseProfile(a.profile);
   console.log(JSON.stringify(result, null, 2));
-}
-
-/**
- * The gateway under `node --cpu-prof` (a flag NODE_OPTIONS refuses, so not through startApp's tsx): the
- * profile is written when it exits on SIGTERM.
- */
-function profiledGateway(env: Record<string, string>, dir: string): AppProcess {
-  const proc = spawn(
-    process.execPath,
-    ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'apps/gateway/src/main.ts'],
-    { env: { ...process.env, LOG_LEVEL: 'WARNING', ...env }, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  return {
-    name: 'gateway',
-    proc,
-    rssMb: async () =>
-      Math.round(
-        Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
-      ),
-    async stop() {
-      if (proc.exitCode !== null) return;
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 /**
@@ -344,6 +354,61 @@ function keys(command: 'create' | 'revoke', name: string): Promise<string> {
       code === 0 ? resolve(out.trim()) : reject(new Error(`keys ${command}: ${code}`)),
     );
   });
+}
+
+/**
+ * Single-event load (--batch 1) through h2load with --client h2load: `n` × `connections` connections, or
+ * at `n` × `rate` in all, 50 connections each at a 50th of it. Otherwise `n` load processes (workers).
+ */
+async function drive(n: number, args: Record<string, string>) {
+  if (a.client !== 'h2load' || (args['batch'] ?? '1') !== '1') return workers(n, args);
+  const rate = Number(args['rate'] ?? 0) * n; // `rate` is each load process's share
+  const dir = await mkdtemp(join(tmpdir(), 'bench-gateway-'));
+  try {
+    const shop = createShop({ seed: 1, users: 50_000, currency: 'USD' });
+    const [event] = shop.session(new Date());
+    const json = toJson(EventSchema, { ...event!, eventId: '' }, { useProtoFieldName: true }) as Record<
+      string,
+      unknown
+    >;
+    delete json['timestamp'];
+    await writeFile(join(dir, 'body.json'), JSON.stringify(json));
+    const connections = rate > 0 ? 50 : n * Number(args['connections'] ?? a.connections);
+    const flags = [
+      ...['--h1', '-c', String(connections), '-D', args['seconds'] ?? a.seconds],
+      ...(rate > 0 ? ['--rps', String(Math.round(rate / 50))] : []),
+      ...['-d', join(dir, 'body.json'), '--log-file', join(dir, 'log')],
+      ...['-H', 'content-type: application/json', '-H', `authorization: Bearer ${args['key'] ?? ''}`],
+    ];
+    await promisify(execFile)('h2load', [...flags, `${args['url'] ?? ''}/events/track`], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const rows = (await readFile(join(dir, 'log'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
+    const statuses: Record<string, number> = {};
+    for (const r of rows) statuses[r[1] ?? '?'] = (statuses[r[1] ?? '?'] ?? 0) + 1;
+    const ms = rows.map((r) => Number(r[2]) / 1000).sort((x, y) => x - y);
+    const secs = Number(args['seconds'] ?? a.seconds);
+    const ok = statuses['200'] ?? 0;
+    const at = (p: number) => +(ms[Math.min(ms.length - 1, Math.floor(p * ms.length))] ?? 0).toFixed(2);
+    return {
+      client: 'h2load',
+      seconds: secs,
+      requests: rows.length,
+      requests_per_s: Math.round(rows.length / secs),
+      events_per_s: Math.round(ok / secs),
+      failed: rows.length - ok,
+      statuses,
+      p50_ms: at(0.5),
+      p99_ms: at(0.99),
+      p999_ms: at(0.999),
+      max_ms: +(ms.at(-1) ?? 0).toFixed(2),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs `n` load processes (this file with --worker) at once; merges their counts and histograms. */
@@ -393,67 +458,5 @@ async function workers(n: number, args: Record<string, string>) {
     p99_ms: at(0.99),
     p999_ms: at(0.999),
     max_ms: +((buckets.at(-1)?.[0] ?? 0) * BUCKET_MS + BUCKET_MS).toFixed(2),
-  };
-}
-
-/**
- * The hottest functions (self time, as a share of the busy samples) and the heaviest files and packages
- * (inclusive) of the gateway's CPU profile from --cpu-prof. The profile with the most busy samples is the
- * gateway's main thread (the others are tsx's loader thread).
- */
-async function summariseProfile(dir: string) {
-  interface Node {
-    id: number;
-    callFrame: { functionName: string; url: string; lineNumber: number };
-    hitCount?: number;
-    children?: number[];
-  }
-  let best: { file: string; nodes: Node[]; busy: number } | undefined;
-  for (const f of (await readdir(dir)).filter((x) => x.endsWith('.cpuprofile'))) {
-    const { nodes } = JSON.parse(await readFile(join(dir, f), 'utf8')) as { nodes: Node[] };
-    const busy = nodes.reduce(
-      (m, n) => m + (n.callFrame.functionName === '(idle)' ? 0 : (n.hitCount ?? 0)),
-      0,
-    );
-    if (best === undefined || busy > best.busy) best = { file: join(dir, f), nodes, busy };
-  }
-  if (best === undefined) return {};
-  const { nodes, busy } = best;
-  const short = (url: string) => url.replace(/^.*\/(node_modules|apps|libs)\//, '$1/');
-  const self = new Map<string, number>();
-  for (const n of nodes) {
-    if (n.callFrame.functionName === '(idle)') continue;
-    const { functionName, url, lineNumber } = n.callFrame;
-    const name = `${functionName || '(anonymous)'} ${short(url)}:${lineNumber + 1}`;
-    self.set(name, (self.get(name) ?? 0) + (n.hitCount ?? 0));
-  }
-  // Inclusive time by our source file or npm package: each sample counts once per file on its stack.
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const inclusive = new Map<string, number>();
-  for (const n of nodes) {
-    if (!n.hitCount) continue;
-    const seen = new Set<string>();
-    for (let id: number | undefined = n.id; id !== undefined; id = parent.get(id)) {
-      const url = byId.get(id)?.callFrame.url ?? '';
-      const pkg =
-        /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (/\/(apps|libs)\//.test(url) ? short(url) : '');
-      if (pkg !== '' && !seen.has(pkg)) {
-        seen.add(pkg);
-        inclusive.set(pkg, (inclusive.get(pkg) ?? 0) + n.hitCount);
-      }
-    }
-  }
-  const top = (m: Map<string, number>, n: number) =>
-    [...m.entries()]
-      .sort((x, y) => y[1] - x[1])
-      .slice(0, n)
-      .map(([name, hits]) => `${((hits / Math.max(1, busy)) * 100).toFixed(1)}% ${name}`);
-  return {
-    file: best.file,
-    busy_ms: busy, // samples of 1 ms, the default interval
-    top_self_percent_of_busy: top(self, 25),
-    top_inclusive_percent_of_busy: top(inclusive, 20),
   };
 }

@@ -3,6 +3,12 @@
 //   tsx tools/src/bench-ingest.ts [--ack-seconds 20] [--single-seconds 15] [--persist-seconds 60]
 //                                 [--persist-rate 30000] [--soak-seconds 0] [--soak-rate 20000]
 //                                 [--ingest-replicas 2] [--store-replicas 1] [--load-processes 4]
+//                                 [--profile DIR (node --cpu-prof of the first Ingest and store replicas)]
+//                                 [--baseline]
+// --baseline repeats the TrackBatch phase against baseline-servers.ts's ingest server, which only puts
+// each request's bytes on JetStream and answers: the bus's share of acknowledging, on this machine.
+// Besides raw COPY, the store's own event writer is timed on events built beforehand (no bus, no
+// decoding), with PostgreSQL's CPU per event: the database's share of persisting.
 // Replicas are separate processes (as Kubernetes runs them); load processes are spread over the ingest
 // replicas. Besides rates it reports each app's CPU time per event (process_cpu_seconds_total), which says
 // how many cores a target needs whatever else shares the machine.
@@ -15,8 +21,10 @@ import { destroyTopology, testPrefix } from '@broxiva/bus/testing';
 import { deleteKeys } from '@broxiva/redis/testing';
 import { EventSchema, IngestService, useNodeTextEncoding, type Event } from '@broxiva/contracts';
 import { copyRows, copyTextRow, pgPool } from '@broxiva/db';
-import { EVENT_COLUMNS, eventToRow } from '@broxiva/event-store';
+import { createEventWriter, createPartitionManager, EVENT_COLUMNS, eventToRow } from '@broxiva/event-store';
 import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -27,6 +35,8 @@ import {
   runTool,
   scrape,
   startApp,
+  startBaseline,
+  summariseProfile,
   waitForHttp,
   type AppProcess,
 } from './bench-support.js';
@@ -44,9 +54,12 @@ const { values: a } = parseArgs({
     'ingest-replicas': { type: 'string', default: '2' },
     'store-replicas': { type: 'string', default: '1' },
     'load-processes': { type: 'string', default: '4' },
+    profile: { type: 'string' },
+    baseline: { type: 'boolean', default: false },
   },
 });
 const secs = (k: keyof typeof a) => Number(a[k]) * 1000;
+const BASELINE_PORT = 51099;
 
 const DB = 'broxiva_bench_ingest';
 const SERVER = 'postgresql://postgres@127.0.0.1:5432';
@@ -95,9 +108,11 @@ const range = (n: string) => Array.from({ length: Number(n) }, (_, i) => i);
 const ingestReplicas = range(a['ingest-replicas']).map((i) => replicaEnv('INGEST', i));
 const storeReplicas = range(a['store-replicas']).map((i) => replicaEnv('METRICS', i));
 const loadProcesses = Number(a['load-processes']);
+const profileDir = (app: string, i: number) =>
+  a.profile === undefined || i > 0 ? undefined : join(a.profile, app);
 const apps: AppProcess[] = [
-  ...storeReplicas.map((e, i) => startApp('metrics', e, `metrics-${i}`)),
-  ...ingestReplicas.map((e, i) => startApp('ingest', e, `ingest-${i}`)),
+  ...storeReplicas.map((e, i) => startApp('metrics', e, `metrics-${i}`, profileDir('metrics', i))),
+  ...ingestReplicas.map((e, i) => startApp('ingest', e, `ingest-${i}`, profileDir('ingest', i))),
 ];
 const memory: Record<string, number[]> = Object.fromEntries(apps.map((x) => [x.name, []]));
 const metricsUrls = {
@@ -136,6 +151,19 @@ try {
     ...ack,
     ingest_cpu_us_per_event: Math.round((ingestCpu * 1e6) / Math.max(1, ack.events)),
   };
+
+  if (a.baseline) {
+    const server = await startBaseline('ingest', BASELINE_PORT, { 'stream-prefix': prefix });
+    try {
+      const url = `http://127.0.0.1:${BASELINE_PORT}`;
+      result['baseline_jetstream_only'] = {
+        note: 'the same load against a server that only puts each request on JetStream and answers',
+        ...(await workers(loadProcesses, { seconds: a['ack-seconds'], batch: '500' }, () => url)),
+      };
+    } finally {
+      await server.stop();
+    }
+  }
 
   // 2. Single Track calls from 64 concurrent callers (8 connections).
   let singles = 0;
@@ -180,8 +208,13 @@ try {
     };
   }
 
-  // 4. The local limit: COPY of the same rows straight into a table shaped like `events`.
+  // 4. The local limit: COPY of the same rows straight into a table shaped like `events`, and the store's
+  // writer on events built beforehand. The apps are stopped first: the store's rollup worker would
+  // otherwise share PostgreSQL with the measurement.
+  clearInterval(sampler);
+  for (const app of apps) await app.stop();
   result['raw_copy'] = await rawCopy();
+  result['event_writer_prebuilt'] = await writerAlone();
 } finally {
   clearInterval(sampler);
   for (const app of apps.reverse()) await app.stop();
@@ -191,6 +224,12 @@ try {
   await deleteKeys(BENCH_REDIS_URL, `${redisPrefix}:`);
 }
 result['rss_mb_max'] = Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.max(...v)]));
+if (a.profile !== undefined) {
+  result['profile'] = {
+    ingest: await summariseProfile(join(a.profile, 'ingest')),
+    store: await summariseProfile(join(a.profile, 'metrics')),
+  };
+}
 console.log(JSON.stringify(result, null, 2));
 
 async function untilSettled(stored: () => Promise<number>): Promise<void> {
@@ -243,10 +282,12 @@ async function sustained(rate: number, seconds: string, stored: () => Promise<nu
   };
 }
 
-/** Runs `n` load-worker processes at once and sums what they report. */
-async function workers(n: number, args: Record<string, string>) {
-  const url = (i: number) =>
-    `http://127.0.0.1:${ingestReplicas[i % ingestReplicas.length]!.INGEST_GRPC_PORT}`;
+/** Runs `n` load-worker processes at once (spread over the Ingest replicas) and sums what they report. */
+async function workers(
+  n: number,
+  args: Record<string, string>,
+  url = (i: number) => `http://127.0.0.1:${ingestReplicas[i % ingestReplicas.length]!.INGEST_GRPC_PORT}`,
+) {
   const r = await Promise.all(
     Array.from({ length: n }, (_, i) =>
       runTool<{ accepted: number; failed: number; seconds: number; p50_ms: number; p99_ms: number }>(
@@ -264,6 +305,53 @@ async function workers(n: number, args: Record<string, string>) {
     p50_ms: Math.max(...r.map((x) => x.p50_ms)),
     p99_ms: Math.max(...r.map((x) => x.p99_ms)),
   };
+}
+
+/**
+ * The store's event writer alone: 150 batches of 1,000 events built beforehand, two in flight (as two
+ * store replicas write), with the CPU PostgreSQL's processes and this process spent per event.
+ */
+async function writerAlone() {
+  const poolPg = pgPool(`${SERVER}/${DB}`, { max: 2 });
+  try {
+    const write = createEventWriter({ pool: poolPg, partitions: createPartitionManager(poolPg) });
+    const batches = Array.from({ length: 150 }, () => batch(1000));
+    await write(batch(1000)); // staging tables and today's partition
+    const pgBefore = await postgresCpuSeconds();
+    const nodeBefore = process.cpuUsage();
+    const t = performance.now();
+    let next = 0;
+    await Promise.all(
+      [0, 1].map(async () => {
+        while (next < batches.length) await write(batches[next++]!);
+      }),
+    );
+    const seconds = (performance.now() - t) / 1000;
+    const events = batches.length * 1000;
+    const node = process.cpuUsage(nodeBefore);
+    return {
+      events,
+      writers: 2,
+      events_per_s: Math.round(events / seconds),
+      postgres_cpu_us_per_event: Math.round((((await postgresCpuSeconds()) - pgBefore) * 1e6) / events),
+      writer_node_cpu_us_per_event: Math.round((node.user + node.system) / events),
+      note: 'the store writer (staging, id claim, events, per-user tables) without bus or decoding',
+    };
+  } finally {
+    await poolPg.end();
+  }
+}
+
+/** CPU seconds used so far by every PostgreSQL process (from /proc: server, backends, workers). */
+async function postgresCpuSeconds(): Promise<number> {
+  let ticks = 0;
+  for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    if (!stat.includes('(postgres)')) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return ticks / 100;
 }
 
 async function rawCopy() {

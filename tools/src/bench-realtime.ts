@@ -2,14 +2,18 @@
 // own Redis key prefix), publishes EventBatch messages as ingest does at a steady rate (realtime-load.ts,
 // a process of its own), and prints one JSON document. Run by hand:
 //   tsx tools/src/bench-realtime.ts [--rate 10000] [--seconds 20] [--watchers 1000] [--watch-seconds 20]
-//                                   [--overview-rate 200] [--load-nice 0]
+//                                   [--overview-rate 200] [--load-nice 0] [--baseline]
+//                                   [--prober-client node|h2load]
 //
 // Freshness: every 50 ms a probe purchase (a new order) is published with the load; a client polls
 // GetOverview every 5 ms and notes when orders_today first includes it. That is publish acknowledged
 // (what ingest acknowledges after) → visible in the overview, end to end. GetOverview's answer time is
 // measured open loop from another process (overview-prober.ts). --load-nice runs the load generator at a
 // lower CPU priority than the services, as if it ran on machines of its own: on 2 shared cores its CPU
-// otherwise delays the services' answers by whole scheduler slices.
+// otherwise delays the services' answers by whole scheduler slices. --baseline also measures, in the
+// second quarter of the run, a server that answers GetOverview with a fixed overview from memory
+// (baseline-servers.ts), the same way: the least an answer takes on this machine under this load.
+// --prober-client h2load measures with nghttp2's C client instead of a Node one (overview-prober.ts).
 import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { connectBus, topology } from '@broxiva/bus';
@@ -21,7 +25,15 @@ import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { BENCH_REDIS_URL, percentile, runTool, scrape, startApp, waitForHttp } from './bench-support.js';
+import {
+  BENCH_REDIS_URL,
+  percentile,
+  runTool,
+  scrape,
+  startApp,
+  startBaseline,
+  waitForHttp,
+} from './bench-support.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -33,6 +45,8 @@ const { values: a } = parseArgs({
     'overview-rate': { type: 'string', default: '200' },
     /** `nice` of the load process: 0 shares the CPU evenly with the services; 10 runs it at a lower priority. */
     'load-nice': { type: 'string', default: '0' },
+    baseline: { type: 'boolean', default: false },
+    'prober-client': { type: 'string', default: 'node' },
   },
 });
 const RATE = Number(a.rate);
@@ -44,6 +58,7 @@ const prefix = testPrefix();
 const redisPrefix = `bench:${prefix}`;
 const GRPC = 51052;
 const HTTP = 51082;
+const BASELINE_PORT = 51092;
 
 const app = startApp('realtime', {
   NATS_STREAM_PREFIX: prefix,
@@ -58,6 +73,7 @@ const topo = topology({ prefix });
 const client = createClient(RealtimeService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${GRPC}` }));
 try {
   await waitForHttp(`http://127.0.0.1:${HTTP}/metrics`);
+  const baseline = a.baseline ? await startBaseline('overview', BASELINE_PORT) : undefined;
 
   // The load, from a process of its own at CPU priority `--load-nice` (realtime-load.ts).
   const loadStart = Date.now();
@@ -120,13 +136,27 @@ try {
       if (wait > 0) await sleep(wait);
     }
   })();
+  // The baseline server's answer times, during the second quarter (--baseline).
+  let baselineCalls: Record<string, number> | undefined;
+  if (baseline !== undefined) {
+    await sleep(LOAD_MS / 4);
+    baselineCalls = await runTool<Record<string, number>>('overview-prober', {
+      url: `http://127.0.0.1:${BASELINE_PORT}`,
+      rate: a['overview-rate']!,
+      seconds: String(LOAD_MS / 4 / 1000),
+      client: a['prober-client']!,
+    });
+    await baseline.stop();
+  } else {
+    await sleep(LOAD_MS / 2);
+  }
   // GetOverview latency under load, during the second half of the run: open loop at a fixed rate, from a
   // process of its own (overview-prober.ts), so its answers wait behind no load generator's event loop.
-  await sleep(LOAD_MS / 2);
   const overviewCalls = await runTool<Record<string, number>>('overview-prober', {
     url: `http://127.0.0.1:${GRPC}`,
     rate: a['overview-rate']!,
     seconds: String(LOAD_MS / 2 / 1000),
+    client: a['prober-client']!,
   });
   const published = (await loadDone).published;
   await poller;
@@ -172,6 +202,9 @@ try {
         },
         pipeline_lag_seconds_last: lag,
         get_overview_ms_under_load: overviewCalls,
+        ...(baselineCalls === undefined
+          ? {}
+          : { baseline_fixed_overview_ms_under_load: { ...baselineCalls, seconds: LOAD_MS / 4 / 1000 } }),
         watch_overview: {
           streams: WATCHERS,
           open_on_server: watchers,

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A workspace app started as its own process, as in production, with its RSS sampled. */
@@ -10,9 +11,23 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `apps/<name>`; `label` tells replicas of one app apart (default: the name). */
-export function startApp(name: string, env: Record<string, string>, label = name): AppProcess {
-  const proc = spawn('node_modules/.bin/tsx', [`apps/${name}/src/main.ts`], {
+/**
+ * Starts `apps/<name>`; `label` tells replicas of one app apart (default: the name). With `profileDir` the
+ * app runs under `node --cpu-prof` (a flag NODE_OPTIONS refuses, so not through tsx's binary) and writes
+ * its profile there when it exits on SIGTERM; see summariseProfile.
+ */
+export function startApp(
+  name: string,
+  env: Record<string, string>,
+  label = name,
+  profileDir?: string,
+): AppProcess {
+  const script = `apps/${name}/src/main.ts`;
+  const [command, args] =
+    profileDir === undefined
+      ? ['node_modules/.bin/tsx', [script]]
+      : [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', script]];
+  const proc = spawn(command, args, {
     env: {
       ...process.env,
       OTEL_METRICS_EXPORTER: 'none',
@@ -31,7 +46,8 @@ export function startApp(name: string, env: Record<string, string>, label = name
       if (proc.exitCode !== null) return;
       const exited = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGTERM');
-      await Promise.race([exited, sleep(15_000)]);
+      // A profiled app takes a while to write its profile; it is waited for.
+      await Promise.race([exited, sleep(profileDir === undefined ? 15_000 : 120_000)]);
       if (proc.exitCode === null) proc.kill('SIGKILL');
     },
   };
@@ -60,6 +76,33 @@ export function runTool<T>(script: string, args: Record<string, string>): Promis
       }
     });
   });
+}
+
+/**
+ * Starts one of baseline-servers.ts's servers as a process of its own and resolves once it serves; `stop`
+ * ends it. Benchmarks measure them beside the apps, under the same load, as what this machine allows.
+ */
+export async function startBaseline(
+  kind: 'overview' | 'http' | 'ingest',
+  port: number,
+  args: Record<string, string> = {},
+): Promise<{ stop(): Promise<void> }> {
+  const flags = Object.entries({ ...args, kind, port: String(port) }).flatMap(([k, v]) => [`--${k}`, v]);
+  const p = spawn('node_modules/.bin/tsx', ['tools/src/baseline-servers.ts', ...flags], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    p.stdout.on('data', (d: Buffer) => d.toString().includes('listening') && resolve());
+    p.once('exit', (code) => reject(new Error(`baseline ${kind} server exited ${code}`)));
+  });
+  return {
+    async stop() {
+      if (p.exitCode !== null) return;
+      const exited = new Promise((r) => p.once('exit', r));
+      p.kill('SIGTERM');
+      await Promise.race([exited, sleep(5_000)]);
+    },
+  };
 }
 
 /** Resident memory of a process and all its descendants, in MB (tsx runs scripts in a child node). */
@@ -128,3 +171,65 @@ export async function runFor(concurrency: number, durationMs: number, worker: (i
 
 /** The Redis database benchmarks' apps use: REDIS_URL as the apps read it, else theirs by default (db 4). */
 export const BENCH_REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379/4';
+
+/**
+ * The hottest functions (self time, as a share of the busy samples) and the heaviest files and packages
+ * (inclusive) of an app's CPU profile (startApp's `profileDir`). The profile with the most busy samples is the app's
+ * main thread (the others are tsx's loader thread).
+ */
+export async function summariseProfile(dir: string) {
+  interface Node {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    hitCount?: number;
+    children?: number[];
+  }
+  let best: { file: string; nodes: Node[]; busy: number } | undefined;
+  for (const f of (await readdir(dir)).filter((x) => x.endsWith('.cpuprofile'))) {
+    const { nodes } = JSON.parse(await readFile(join(dir, f), 'utf8')) as { nodes: Node[] };
+    const busy = nodes.reduce(
+      (m, n) => m + (n.callFrame.functionName === '(idle)' ? 0 : (n.hitCount ?? 0)),
+      0,
+    );
+    if (best === undefined || busy > best.busy) best = { file: join(dir, f), nodes, busy };
+  }
+  if (best === undefined) return {};
+  const { nodes, busy } = best;
+  const short = (url: string) => url.replace(/^.*\/(node_modules|apps|libs)\//, '$1/');
+  const self = new Map<string, number>();
+  for (const n of nodes) {
+    if (n.callFrame.functionName === '(idle)') continue;
+    const { functionName, url, lineNumber } = n.callFrame;
+    const name = `${functionName || '(anonymous)'} ${short(url)}:${lineNumber + 1}`;
+    self.set(name, (self.get(name) ?? 0) + (n.hitCount ?? 0));
+  }
+  // Inclusive time by our source file or npm package: each sample counts once per file on its stack.
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inclusive = new Map<string, number>();
+  for (const n of nodes) {
+    if (!n.hitCount) continue;
+    const seen = new Set<string>();
+    for (let id: number | undefined = n.id; id !== undefined; id = parent.get(id)) {
+      const url = byId.get(id)?.callFrame.url ?? '';
+      const pkg =
+        /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (/\/(apps|libs)\//.test(url) ? short(url) : '');
+      if (pkg !== '' && !seen.has(pkg)) {
+        seen.add(pkg);
+        inclusive.set(pkg, (inclusive.get(pkg) ?? 0) + n.hitCount);
+      }
+    }
+  }
+  const top = (m: Map<string, number>, n: number) =>
+    [...m.entries()]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, n)
+      .map(([name, hits]) => `${((hits / Math.max(1, busy)) * 100).toFixed(1)}% ${name}`);
+  return {
+    file: best.file,
+    busy_ms: busy, // samples of 1 ms, the default interval
+    top_self_percent_of_busy: top(self, 25),
+    top_inclusive_percent_of_busy: top(inclusive, 20),
+  };
+}

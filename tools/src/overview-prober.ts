@@ -2,12 +2,19 @@
 // A process of its own, run by bench-realtime: in the benchmark's own process the calls' answers wait
 // behind its event publisher (10,000 events/s built and encoded on one event loop), and that wait is the
 // client's, not the server's. A dashboard reading the overview is not the shop's event sender either.
-//   tsx tools/src/overview-prober.ts --url http://127.0.0.1:51052 --rate 200 --seconds 10
+//   tsx tools/src/overview-prober.ts --url http://127.0.0.1:51052 --rate 200 --seconds 10 [--client node|h2load]
+// --client h2load calls through nghttp2's h2load (Debian's nghttp2-client), a C client, with the Connect
+// protocol over HTTP/2 (2 connections, each at half the rate; answer times from its per-request log):
+// the Node client's own event loop and garbage collector add several ms to the tail on this machine.
 import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { RealtimeService } from '@broxiva/contracts';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { percentile } from './bench-support.js';
 
 const { values: a } = parseArgs({
@@ -15,8 +22,13 @@ const { values: a } = parseArgs({
     url: { type: 'string', default: 'http://127.0.0.1:51052' },
     rate: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '10' },
+    client: { type: 'string', default: 'node' },
   },
 });
+if (a.client === 'h2load') {
+  console.log(JSON.stringify(await h2load()));
+  process.exit(0);
+}
 const client = createClient(RealtimeService, createGrpcTransport({ baseUrl: a.url! }));
 // One call first, so the HTTP/2 connection is open before the clock starts.
 await client.getOverview({});
@@ -52,3 +64,38 @@ console.log(
     max: +(latencies.at(-1) ?? 0).toFixed(2),
   }),
 );
+
+/** The same open-loop calls through h2load; its log has one line per request: start, status, µs. */
+async function h2load() {
+  const dir = await mkdtemp(join(tmpdir(), 'prober-'));
+  try {
+    const body = join(dir, 'request.json');
+    const log = join(dir, 'requests.log');
+    await writeFile(body, '{}'); // an empty GetOverviewRequest in the Connect protocol's JSON
+    const url = `${a.url!}/broxiva.analytics.realtime.v1.RealtimeService/GetOverview`;
+    const flags = ['-c', '2', '--rps', String(Number(a.rate) / 2), '-D', a.seconds!, '-d', body];
+    await promisify(execFile)('h2load', [
+      ...flags,
+      ...['-H', 'content-type: application/json', '--log-file', log, url],
+    ]);
+    const rows = (await readFile(log, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
+    const latencies = rows
+      .filter((r) => r[1] === '200')
+      .map((r) => Number(r[2]) / 1000)
+      .sort((x, y) => x - y);
+    return {
+      client: 'h2load',
+      rate_per_second: Number(a.rate),
+      calls: latencies.length,
+      errors: rows.length - latencies.length,
+      p50: +percentile(latencies, 50).toFixed(2),
+      p99: +percentile(latencies, 99).toFixed(2),
+      max: +(latencies.at(-1) ?? 0).toFixed(2),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
