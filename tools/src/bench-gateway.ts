@@ -16,6 +16,7 @@
 import { toJson } from '@bufbuild/protobuf';
 import { connectBus, topology } from '@broxiva/bus';
 import { destroyTopology, testPrefix } from '@broxiva/bus/testing';
+import { deleteKeys } from '@broxiva/redis/testing';
 import { EventSchema, useNodeTextEncoding } from '@broxiva/contracts';
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -62,6 +63,7 @@ const { values: a } = parseArgs({
 type Histogram = Record<string, number>;
 const BUCKET_MS = 0.05;
 const BASELINE_PORT = 58105;
+const BENCH_REDIS = 'redis://127.0.0.1:6379/14';
 
 interface WorkerReport {
   readonly requests: number;
@@ -223,15 +225,16 @@ async function orchestrate(): Promise<void> {
         EVENTS_STREAM_MAX_GIB: '4',
         INGEST_GRPC_PORT: '52051',
         INGEST_HTTP_PORT: '52081',
-        // Ingest keys its dedup window under its own prefix in this Redis database.
-        REDIS_URL: 'redis://127.0.0.1:6379/14',
+        // Ingest keys its dedup window under a prefix of this run's, deleted at the end.
+        REDIS_URL: BENCH_REDIS,
+        INGEST_REDIS_KEY_PREFIX: `bench:${prefix}:ingest`,
       };
       apps.push(startApp('ingest', ingestEnv));
       key = await keys('create', keyName);
       const gatewayEnv = {
         PORT: '58005',
         INGEST_URL: 'http://127.0.0.1:52051',
-        REDIS_URL: 'redis://127.0.0.1:6379/14',
+        REDIS_URL: BENCH_REDIS,
         JWT_SECRET: randomUUID(),
         JWT_ISSUER: 'bench',
         JWT_AUDIENCE: 'bench',
@@ -317,6 +320,7 @@ async function orchestrate(): Promise<void> {
       const bus = await connectBus({ url: 'nats://127.0.0.1:4222', name: 'bench-cleanup' });
       await destroyTopology(bus.jsm, topology({ prefix }));
       await bus.close();
+      await deleteKeys(BENCH_REDIS, `bench:${prefix}:ingest:`);
     }
   }
   if (rss > 0) result['gateway_rss_mb_max'] = rss;
@@ -345,7 +349,7 @@ async function cpuSeconds(root: number): Promise<number> {
 function keys(command: 'create' | 'revoke', name: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const p = spawn('node_modules/.bin/tsx', ['apps/gateway/src/keys-command.ts', command, name], {
-      env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:6379/14' },
+      env: { ...process.env, REDIS_URL: BENCH_REDIS },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
