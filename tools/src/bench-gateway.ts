@@ -63,6 +63,7 @@ const { values: a } = parseArgs({
 type Histogram = Record<string, number>;
 const BUCKET_MS = 0.05;
 const BASELINE_PORT = 58105;
+const OPEN_CONNECTIONS = 250;
 const BENCH_REDIS = 'redis://127.0.0.1:6379/14';
 
 interface WorkerReport {
@@ -362,7 +363,8 @@ function keys(command: 'create' | 'revoke', name: string): Promise<string> {
 
 /**
  * Single-event load (--batch 1) through h2load with --client h2load: `n` × `connections` connections, or
- * at `n` × `rate` in all, 50 connections each at a 50th of it. Otherwise `n` load processes (workers).
+ * at `n` × `rate` in all, 250 connections each at a 250th of it (HTTP/1.1 has one request in flight per
+ * connection, so they must be many for the rate not to wait on answers). Otherwise `n` load processes.
  */
 async function drive(n: number, args: Record<string, string>) {
   if (a.client !== 'h2load' || (args['batch'] ?? '1') !== '1') return workers(n, args);
@@ -377,10 +379,10 @@ async function drive(n: number, args: Record<string, string>) {
     >;
     delete json['timestamp'];
     await writeFile(join(dir, 'body.json'), JSON.stringify(json));
-    const connections = rate > 0 ? 50 : n * Number(args['connections'] ?? a.connections);
+    const connections = rate > 0 ? OPEN_CONNECTIONS : n * Number(args['connections'] ?? a.connections);
     const flags = [
       ...['--h1', '-c', String(connections), '-D', args['seconds'] ?? a.seconds],
-      ...(rate > 0 ? ['--rps', String(Math.round(rate / 50))] : []),
+      ...(rate > 0 ? ['--rps', String(Math.max(1, Math.round(rate / OPEN_CONNECTIONS)))] : []),
       ...['-d', join(dir, 'body.json'), '--log-file', join(dir, 'log')],
       ...['-H', 'content-type: application/json', '-H', `authorization: Bearer ${args['key'] ?? ''}`],
     ];
