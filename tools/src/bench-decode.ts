@@ -1,5 +1,6 @@
 // Decoding micro-benchmark: protobuf-es's fromBinary against the hand-written readers (decodeEvent,
-// decodeEventBatch) on the shop simulator's events, in one process, no services. Run by hand:
+// decodeEventBatch) on the shop simulator's events, in one process, no services; and encoding, toBinary
+// against the hand-written writer (encodeEvent) on the same events as the gateway sends them. Run by hand:
 //   tsx tools/src/bench-decode.ts [--seconds 3] [--rounds 5] [--events 5000]
 // Two inputs: each event encoded alone, as Ingest decodes a client's event from TrackBatch; and
 // EventBatch messages of 500 events with the server's fields (received_at, enrichment), as the store and
@@ -10,6 +11,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
   decodeEvent,
   decodeEventBatch,
+  encodeEvent,
   EnrichmentSchema,
   EventBatchSchema,
   EventSchema,
@@ -82,8 +84,13 @@ for (const bytes of batches) {
   }
 }
 
-type Decoder = (bytes: Uint8Array) => { eventCount: number };
-const decoders: Record<string, Record<string, { inputs: Uint8Array[]; decode: Decoder }>> = {
+for (const e of client) {
+  if (!Buffer.from(encodeEvent(e)).equals(toBinary(EventSchema, e))) throw new Error('encodeEvent differs');
+}
+
+// Each case turns every input into something (bytes or an event) and counts the events it handled.
+type Decoder = (input: never) => { eventCount: number };
+const decoders: Record<string, Record<string, { inputs: readonly unknown[]; decode: Decoder }>> = {
   single_events: {
     fromBinary: { inputs: singles, decode: (b) => (fromBinary(EventSchema, b), { eventCount: 1 }) },
     decodeEvent: { inputs: singles, decode: (b) => (decodeEvent(b), { eventCount: 1 }) },
@@ -95,15 +102,19 @@ const decoders: Record<string, Record<string, { inputs: Uint8Array[]; decode: De
     },
     decodeEventBatch: { inputs: batches, decode: (b) => ({ eventCount: decodeEventBatch(b).events.length }) },
   },
+  encode_single_events: {
+    toBinary: { inputs: client, decode: (e: Event) => (toBinary(EventSchema, e), { eventCount: 1 }) },
+    encodeEvent: { inputs: client, decode: (e: Event) => (encodeEvent(e), { eventCount: 1 }) },
+  },
 };
 
-/** Decodes the inputs round and round for `ms`; CPU and wall time per event. */
-function measure({ inputs, decode }: { inputs: Uint8Array[]; decode: Decoder }, ms: number) {
+/** Runs a case over its inputs round and round for `ms`; CPU and wall time per event. */
+function measure({ inputs, decode }: { inputs: readonly unknown[]; decode: Decoder }, ms: number) {
   let events = 0;
   const cpu = process.cpuUsage();
   const start = performance.now();
   while (performance.now() - start < ms) {
-    for (const bytes of inputs) events += decode(bytes).eventCount;
+    for (const input of inputs) events += decode(input as never).eventCount;
   }
   const wall = performance.now() - start;
   const used = process.cpuUsage(cpu);

@@ -1,6 +1,13 @@
 import { createClient, type Client, type Transport } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
-import { Health, IngestService, InsightsService, MetricsService, RealtimeService } from '@broxiva/contracts';
+import {
+  EncodedIngestService,
+  Health,
+  IngestService,
+  InsightsService,
+  MetricsService,
+  RealtimeService,
+} from '@broxiva/contracts';
 import { tracingInterceptor } from '@broxiva/telemetry';
 
 export interface ServiceUrls {
@@ -26,8 +33,8 @@ export function createTransports(urls: ServiceUrls): ServiceTransports {
     createConnectTransport({
       baseUrl,
       httpVersion: '2',
-      // Binary, and must stay so: events reach Ingest with their properties already encoded among the
-      // message's unknown fields (routes/encoded-properties.ts), which the JSON format would drop.
+      // Binary, and must stay so: events reach Ingest already encoded, as bytes (EncodedIngestService),
+      // which the JSON format would send as base64 strings.
       useBinaryFormat: true,
       // No gzip or brotli between the gateway and the services: on the cluster network compressing a
       // 500-result TrackBatch answer costs both sides CPU (it showed in the profile) and saves nothing.
@@ -44,6 +51,8 @@ export function createTransports(urls: ServiceUrls): ServiceTransports {
 
 export interface ServiceClients {
   readonly ingest: Client<typeof IngestService>;
+  /** Ingest's Track and TrackBatch taking events the gateway encoded itself (encodeEvent). */
+  readonly ingestEncoded: Client<typeof EncodedIngestService>;
   readonly realtime: Client<typeof RealtimeService>;
   readonly metrics: Client<typeof MetricsService>;
   readonly insights: Client<typeof InsightsService>;
@@ -53,6 +62,7 @@ export interface ServiceClients {
 export function createServiceClients(t: ServiceTransports): ServiceClients {
   return {
     ingest: createClient(IngestService, t.ingest),
+    ingestEncoded: createClient(EncodedIngestService, t.ingest),
     realtime: createClient(RealtimeService, t.realtime),
     metrics: createClient(MetricsService, t.metrics),
     insights: createClient(InsightsService, t.insights),

@@ -25,6 +25,7 @@ export function allRoutes(deps: AllRoutesDeps): Route[] {
   return [
     ...eventRoutes({
       ingest: clients.ingest,
+      ingestEncoded: clients.ingestEncoded,
       timeoutMs,
       ...(deps.coalesceMaxEvents === undefined ? {} : { coalesceMaxEvents: deps.coalesceMaxEvents }),
     }),

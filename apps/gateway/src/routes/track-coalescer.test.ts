@@ -4,6 +4,7 @@ import {
   EventResultSchema,
   EventSchema,
   EventStatus,
+  EncodedIngestService,
   IngestService,
   TrackBatchResponseSchema,
 } from '@broxiva/contracts';
@@ -36,7 +37,8 @@ function ingest(o: { failBatch?: boolean } = {}) {
       },
     }),
   );
-  return { calls, client: createClient(IngestService, transport) };
+  // The coalescer sends each event encoded (encodeEvent); the service reads them as TrackBatchRequest does.
+  return { calls, client: createClient(EncodedIngestService, transport) };
 }
 
 const ev = (eventId: string) => create(EventSchema, { eventId, eventType: 'page_view', userId: 'u' });

@@ -1,11 +1,12 @@
 import { create } from '@bufbuild/protobuf';
 import type { CallOptions, Client } from '@connectrpc/connect';
 import {
+  encodeEvent,
   EventResultSchema,
   EventStatus,
+  type EncodedIngestService,
   type Event,
   type EventResult,
-  type IngestService,
 } from '@broxiva/contracts';
 import { context, trace, type Context } from '@opentelemetry/api';
 import { RestInputError } from '../rest-json.js';
@@ -19,7 +20,8 @@ export interface TrackCoalescerOptions {
 }
 
 interface Waiting {
-  readonly event: Event;
+  /** The event's encoding (encodeEvent). */
+  readonly event: Uint8Array;
   readonly context: Context;
   resolve(result: EventResult): void;
   reject(err: unknown): void;
@@ -38,15 +40,15 @@ interface Waiting {
  * `sizeBytes` is the event's request body size; larger than maxBytes / 4 (or unknown) and it goes alone.
  */
 export function createTrackCoalescer(
-  ingest: Client<typeof IngestService>,
+  ingest: Client<typeof EncodedIngestService>,
   options: TrackCoalescerOptions,
 ): (event: Event, sizeBytes: number | undefined, signal: AbortSignal) => Promise<EventResult> {
   let pending: Waiting[] = [];
   let pendingBytes = 0;
 
-  async function one(event: Event, signal?: AbortSignal): Promise<EventResult> {
+  async function one(event: Uint8Array, signal?: AbortSignal): Promise<EventResult> {
     const opts: CallOptions = { timeoutMs: options.timeoutMs, ...(signal === undefined ? {} : { signal }) };
-    const { result } = await ingest.track({ event }, opts);
+    const { result } = await ingest.track({ event: [event] }, opts);
     return result ?? create(EventResultSchema);
   }
 
@@ -97,7 +99,8 @@ export function createTrackCoalescer(
     );
   }
 
-  return (event, sizeBytes, signal) => {
+  return (decoded, sizeBytes, signal) => {
+    const event = encodeEvent(decoded);
     // Large or unknown-size bodies go alone: a batch must stay within Ingest's byte limit. Only a lone
     // call can be cancelled by its client going away; a shared one carries on for the others.
     if (sizeBytes === undefined || sizeBytes > options.maxBytes / 4 || options.maxEvents <= 1) {

@@ -16,7 +16,11 @@ export async function startEventsGateway(
   const logger = createLogger({ service: 'gateway-test', level: 'FATAL' });
   return serve(
     buildApp({
-      routes: eventRoutes({ ingest: clients.ingest, timeoutMs: 10_000 }),
+      routes: eventRoutes({
+        ingest: clients.ingest,
+        ingestEncoded: clients.ingestEncoded,
+        timeoutMs: 10_000,
+      }),
       logger,
       body: { maxBytes: o.maxBodyBytes ?? 6 * 1024 * 1024, maxDepth: 32 },
       trustedProxyHops: o.trustedProxyHops ?? 0,

@@ -1,64 +1,6 @@
-import { create, createFileRegistry, type DescMethodUnary, type Message } from '@bufbuild/protobuf';
-import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
-import {
-  FieldDescriptorProto_Label,
-  FieldDescriptorProto_Type,
-  FileDescriptorProtoSchema,
-} from '@bufbuild/protobuf/wkt';
+import type { DescMethodUnary } from '@bufbuild/protobuf';
 import type { ConnectRouter, MethodImpl } from '@connectrpc/connect';
 import type { UniversalHandler } from '@connectrpc/connect/protocol';
-import { IngestService } from '@broxiva/contracts';
-
-/** TrackRequest with its event left encoded: every occurrence of field 1 (they merge when decoded). */
-export type EncodedTrackRequest = Message<'broxiva.analytics.ingest.v1.internal.EncodedTrackRequest'> & {
-  event: Uint8Array[];
-};
-/** TrackBatchRequest with each event left encoded. */
-export type EncodedTrackBatchRequest =
-  Message<'broxiva.analytics.ingest.v1.internal.EncodedTrackBatchRequest'> & { events: Uint8Array[] };
-
-// Wire-compatible with TrackRequest and TrackBatchRequest (field 1, length-delimited), read as bytes.
-// Built here rather than in proto/: they are a server-side reading of the public contract, not a contract.
-const registry = createFileRegistry(
-  create(FileDescriptorProtoSchema, {
-    name: 'broxiva/analytics/ingest/v1/internal/encoded_requests.proto',
-    package: 'broxiva.analytics.ingest.v1.internal',
-    syntax: 'proto3',
-    messageType: ['EncodedTrackRequest', 'EncodedTrackBatchRequest'].map((name, i) => ({
-      name,
-      field: [
-        {
-          name: i === 0 ? 'event' : 'events',
-          jsonName: i === 0 ? 'event' : 'events',
-          number: 1,
-          type: FieldDescriptorProto_Type.BYTES,
-          label: FieldDescriptorProto_Label.REPEATED,
-        },
-      ],
-    })),
-  }),
-  () => undefined,
-);
-const message = <T extends Message>(name: string) => {
-  const desc = registry.getMessage(`broxiva.analytics.ingest.v1.internal.${name}`);
-  if (desc === undefined) throw new Error(`${name} is missing from its descriptor`);
-  return desc as GenMessage<T>;
-};
-
-type TrackBatch = (typeof IngestService)['method']['trackBatch'];
-type Track = (typeof IngestService)['method']['track'];
-
-/** Track and TrackBatch as read from binary requests. */
-export const encodedMethods = {
-  track: {
-    ...IngestService.method.track,
-    input: message<EncodedTrackRequest>('EncodedTrackRequest'),
-  } as DescMethodUnary<GenMessage<EncodedTrackRequest>, Track['output']>,
-  trackBatch: {
-    ...IngestService.method.trackBatch,
-    input: message<EncodedTrackBatchRequest>('EncodedTrackBatchRequest'),
-  } as DescMethodUnary<GenMessage<EncodedTrackBatchRequest>, TrackBatch['output']>,
-};
 
 const isJson = (contentType: string | null) => contentType !== null && /json/i.test(contentType);
 

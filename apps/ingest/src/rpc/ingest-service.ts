@@ -2,6 +2,8 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import {
   decodeEvent,
+  type EncodedTrackBatchRequest,
+  type EncodedTrackRequest,
   EventResultSchema,
   EventSchema,
   EventStatus,
@@ -12,7 +14,6 @@ import {
 } from '@broxiva/contracts';
 import { checkBatch, prepareEvent, type BatchLimits, type PrepareDeps } from '@broxiva/ingest-domain';
 import { NotFoundError, ValidationError } from '@broxiva/rpc';
-import type { EncodedTrackBatchRequest, EncodedTrackRequest } from './encoded-requests.js';
 import { encodeAccepted } from './event-encoding.js';
 import { toEventInput, toFieldViolation, withServerFields } from './event-mapping.js';
 

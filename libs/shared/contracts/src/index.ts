@@ -9,3 +9,10 @@ export * from './gen/grpc/health/v1/health_pb.js';
 export { useNodeTextEncoding } from './node-text-encoding.js';
 export { writeVarint } from './wire-writer.js';
 export { decodeEvent, decodeEventBatch } from './event-reader.js';
+export { encodeEvent } from './event-writer.js';
+export {
+  EncodedIngestService,
+  encodedIngestMethods,
+  type EncodedTrackBatchRequest,
+  type EncodedTrackRequest,
+} from './encoded-ingest.js';

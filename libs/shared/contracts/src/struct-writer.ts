@@ -1,40 +1,20 @@
 import { WireType } from '@bufbuild/protobuf/wire';
-import { EventSchema, writeVarint, type Event } from '@broxiva/contracts';
+import { writeVarint } from './wire-writer.js';
 
-const PROPERTIES = EventSchema.field.properties.number;
-
-/**
- * Hands the event's properties to the Connect client already encoded: protobuf-es keeps a Struct as plain
- * JSON in its messages and, in toBinary, first turns it into Struct, Value and ListValue messages and
- * then encodes each nested message through its generic writer, about half the cost of encoding a whole
- * event. Here the JSON is written straight into the Struct's wire format, and the bytes are put among the
- * message's unknown fields, which toBinary writes as they are: Ingest receives field 10 with the same
- * contents (encoded-properties.test.ts checks the decoded event and its size are unchanged).
- *
- * Only for events the gateway built for one call to Ingest (they are modified in place).
- */
-export function withEncodedProperties(event: Event): Event {
-  const props = event.properties;
-  if (props === undefined) return event;
-  const sizes: number[] = [];
-  const size = structSize(props, sizes);
-  // An unknown length-delimited field's data starts with its length, as protobuf-es reads it.
-  const out = Buffer.allocUnsafe(varintSize(size) + size);
-  const end = writeStruct(out, writeVarint(out, 0, size), props, sizes, { next: 0 });
-  if (end !== out.length) throw new Error(`encoded properties: wrote ${end} bytes of ${out.length}`);
-  event.properties = undefined;
-  (event.$unknown ??= []).push({ no: PROPERTIES, wireType: WireType.LengthDelimited, data: out });
-  return event;
-}
-
+// google.protobuf.Struct written straight from the plain JSON object protobuf-es keeps for it, for the
+// hand-written event writer (event-writer.ts). protobuf-es's toBinary first turns the JSON into Struct,
+// Value and ListValue messages and encodes each through its generic writer: about half the cost of
+// encoding a whole event.
+//
 // Two passes: the first records the size of every length-delimited part, in the order the second one
 // writes them (each before its contents), so nothing is copied twice.
 
-const varintSize = (n: number) => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
-const delimited = (n: number) => 1 + varintSize(n) + n;
+export const varintSize = (n: number) =>
+  n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
+export const delimited = (n: number) => 1 + varintSize(n) + n;
 
 /** Struct { map<string, Value> fields = 1 }: each entry { string key = 1; Value value = 2 }. */
-function structSize(obj: Record<string, unknown>, sizes: number[]): number {
+export function structSize(obj: Record<string, unknown>, sizes: number[]): number {
   let total = 0;
   for (const key in obj) {
     if (!Object.hasOwn(obj, key)) continue;
@@ -88,11 +68,11 @@ function valueSize(v: unknown, sizes: number[]): number {
   return size;
 }
 
-interface Cursor {
+export interface Cursor {
   next: number;
 }
 
-function writeStruct(
+export function writeStruct(
   out: Buffer,
   at: number,
   obj: Record<string, unknown>,
