@@ -1,11 +1,11 @@
-import { create, toBinary } from '@bufbuild/protobuf';
+import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import {
   decodeEvent,
+  encodeEvent,
   type EncodedTrackBatchRequest,
   type EncodedTrackRequest,
   EventResultSchema,
-  EventSchema,
   EventStatus,
   type IngestService,
   TrackBatchResponseSchema,
@@ -81,7 +81,7 @@ export function ingestService(deps: IngestServiceDeps) {
     const e = prepared.event;
     const data =
       encoded === undefined
-        ? toBinary(EventSchema, withServerFields(event, e))
+        ? encodeEvent(withServerFields(event, e))
         : encodeAccepted(encoded, e, event.commerce === undefined);
     return {
       kind: 'ok',
