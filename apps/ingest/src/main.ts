@@ -39,7 +39,7 @@ const app = buildApp({
     isConnected: bus.isConnected,
     topology: topo,
     maxMessageBytes: Math.min(bus.nc.info?.max_payload ?? 1024 * 1024, 1024 * 1024) - 4096,
-    lingerMs: 2,
+    maxInFlight: 4,
     inject: (set) => injectTraceHeaders(set),
   }),
   dedup: createRedisDedup({ redis, windowSeconds: config.dedupWindowSeconds, onError: metrics.onDedupError }),

@@ -15,8 +15,12 @@ export interface EventPublisherOptions {
   readonly topology: Topology;
   /** Largest bus message; stays under the server's max_payload (1 MB by default). */
   readonly maxMessageBytes: number;
-  /** How long the first queued event waits for company before its message is sent. */
-  readonly lingerMs: number;
+  /**
+   * Messages awaiting JetStream's acknowledgement at once. Below it, queued events are sent as soon as
+   * the current turn of the event loop ends; at it, they wait for one to be acknowledged and then go
+   * together: an idle Ingest adds no wait, a busy one sends fewer, larger messages.
+   */
+  readonly maxInFlight: number;
   readonly inject?: InjectHeaders;
   /** How long to wait for JetStream's acknowledgement before failing the requests (UNAVAILABLE). */
   readonly timeoutMs?: number;
@@ -33,16 +37,25 @@ interface Pending {
 /**
  * Coalesces accepted events from concurrent requests into one `EventBatch` message per event type, so
  * JetStream stores a few large messages instead of one per event (its per-message cost, not bandwidth,
- * limits throughput). Each request's promise resolves only when every message holding its events was
+ * limits throughput). Requests of the same event-loop turn always share messages; more share them while
+ * `maxInFlight` flushes await their acknowledgements. Each request's promise resolves only when every message holding its events was
  * acknowledged, and rejects if any was not. The batch is built by concatenating the events' encodings as
  * field 1 of EventBatch, so no event is encoded twice.
  */
 export function createEventPublisher(o: EventPublisherOptions) {
   const pending = new Map<string, Pending>();
-  let timer: NodeJS.Timeout | undefined;
+  let scheduled = false;
+  let inFlight = 0;
+
+  /** Sends what is queued once this turn ends, unless maxInFlight flushes are out (then on the next ack). */
+  function schedule(): void {
+    if (scheduled || inFlight >= o.maxInFlight || pending.size === 0) return;
+    scheduled = true;
+    setImmediate(flush);
+  }
 
   function flush(): void {
-    timer = undefined;
+    scheduled = false;
     const ready = [...pending.entries()];
     pending.clear();
     if (ready.length === 0) return;
@@ -55,17 +68,23 @@ export function createEventPublisher(o: EventPublisherOptions) {
       timeoutMs: o.timeoutMs ?? 5_000,
       ...(o.inject === undefined ? {} : { inject: o.inject }),
     };
-    void publishBatch(o.js, messages, options).then(
-      (acks) =>
-        ready.forEach(([, p], i) => {
-          const ack = acks[i];
-          for (const w of p.waiters) {
-            if (ack?.ok === true) w.resolve();
-            else w.reject(ack?.ok === false ? ack.error : new Error('no acknowledgement from JetStream'));
-          }
-        }),
-      (error: unknown) => ready.forEach(([, p]) => p.waiters.forEach((w) => w.reject(error))),
-    );
+    inFlight++;
+    void publishBatch(o.js, messages, options)
+      .finally(() => {
+        inFlight--;
+        schedule();
+      })
+      .then(
+        (acks) =>
+          ready.forEach(([, p], i) => {
+            const ack = acks[i];
+            for (const w of p.waiters) {
+              if (ack?.ok === true) w.resolve();
+              else w.reject(ack?.ok === false ? ack.error : new Error('no acknowledgement from JetStream'));
+            }
+          }),
+        (error: unknown) => ready.forEach(([, p]) => p.waiters.forEach((w) => w.reject(error))),
+      );
   }
 
   return function publish(events: readonly EncodedEvent[]): Promise<void> {
@@ -93,7 +112,7 @@ export function createEventPublisher(o: EventPublisherOptions) {
       p.parts.push(e.data);
       p.bytes += e.data.length + 16;
     }
-    timer ??= setTimeout(flush, o.lingerMs);
+    schedule();
     return Promise.all(waits).then(() => undefined);
   };
 }

@@ -53,7 +53,7 @@ export async function startIngest(o: HarnessOptions = {}) {
       isConnected: bus.isConnected,
       topology: topo,
       maxMessageBytes: 512 * 1024,
-      lingerMs: 2,
+      maxInFlight: 4,
       timeoutMs: 3000,
     }),
     dedup: createRedisDedup({ redis, windowSeconds: 60 }),
