@@ -93,6 +93,17 @@ describe('encodeEvent', () => {
       { eventType: 'x'.repeat(200), userId: 'é'.repeat(70_000), context: { pageTitle: '🛒'.repeat(40) } },
     ],
     [
+      'property lengths past one and two varint bytes',
+      {
+        properties: {
+          long: 'x'.repeat(200),
+          longer: 'y'.repeat(20_000),
+          many: Array.from({ length: 300 }, (_, i) => i),
+          'x y': 'é'.repeat(70),
+        },
+      },
+    ],
+    [
       'every kind of property value, nested',
       {
         properties: {

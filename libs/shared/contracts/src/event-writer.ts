@@ -11,7 +11,7 @@ import {
   type Utm,
 } from './gen/broxiva/analytics/common/v1/event_pb.js';
 import type { Money } from './gen/broxiva/analytics/common/v1/money_pb.js';
-import { delimited, structSize, varintSize, writeStruct } from './struct-writer.js';
+import { delimited, structSize, varintSize, writeStruct, type Cursor } from './struct-writer.js';
 import { writeVarint } from './wire-writer.js';
 
 // A hand-written writer of Event, the counterpart of event-reader.ts, for the hot path that encodes every
@@ -203,10 +203,6 @@ function enrichmentSize(x: Enrichment, sizes: number[]): number {
 }
 
 // --- second pass: writing, consuming `sizes` in the order the first pass pushed them -----------------
-
-interface Cursor {
-  next: number;
-}
 
 function writeString(out: Buffer, at: number, no: number, s: string, sizes: number[], c: Cursor): number {
   if (s === '') return at;
