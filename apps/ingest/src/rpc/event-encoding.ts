@@ -5,6 +5,7 @@ import {
   EnrichmentSchema,
   EventContextSchema,
   EventSchema,
+  writeBigVarint,
   writeVarint,
 } from '@broxiva/contracts';
 import type { Commerce, Enrichment, PreparedEvent } from '@broxiva/ingest-domain';
@@ -222,15 +223,6 @@ function writeTimestamp(out: Uint8Array, at: number, no: number, d: Date): numbe
     at = writeVarint(out, at, nanos);
   }
   out[lengthAt] = at - lengthAt - 1;
-  return at;
-}
-
-function writeBigVarint(out: Uint8Array, at: number, value: bigint): number {
-  while (value > 0x7fn) {
-    out[at++] = Number(value & 0x7fn) | 0x80;
-    value >>= 7n;
-  }
-  out[at++] = Number(value);
   return at;
 }
 

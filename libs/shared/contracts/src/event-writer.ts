@@ -12,7 +12,7 @@ import {
 } from './gen/broxiva/analytics/common/v1/event_pb.js';
 import type { Money } from './gen/broxiva/analytics/common/v1/money_pb.js';
 import { delimited, structSize, varintSize, writeStruct, type Cursor } from './struct-writer.js';
-import { writeVarint } from './wire-writer.js';
+import { writeBigVarint, writeVarint } from './wire-writer.js';
 
 // A hand-written writer of Event, the counterpart of event-reader.ts, for the hot path that encodes every
 // event it forwards (the gateway's calls to Ingest). protobuf-es encodes through reflection, field by
@@ -229,15 +229,6 @@ function writeInt64(out: Buffer, at: number, no: number, n: bigint): number {
   return n > 0n && n <= MAX_SAFE
     ? writeVarint(out, at, Number(n))
     : writeBigVarint(out, at, BigInt.asUintN(64, n));
-}
-
-function writeBigVarint(out: Buffer, at: number, n: bigint): number {
-  while (n > 0x7fn) {
-    out[at++] = Number(n & 0x7fn) | 0x80;
-    n >>= 7n;
-  }
-  out[at++] = Number(n);
-  return at;
 }
 
 function writeTimestamp(

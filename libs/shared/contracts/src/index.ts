@@ -7,7 +7,7 @@ export * from './gen/broxiva/analytics/metrics/v1/metrics_pb.js';
 export * from './gen/broxiva/analytics/realtime/v1/realtime_pb.js';
 export * from './gen/grpc/health/v1/health_pb.js';
 export { useNodeTextEncoding } from './node-text-encoding.js';
-export { writeVarint } from './wire-writer.js';
+export { writeBigVarint, writeVarint } from './wire-writer.js';
 export { decodeEvent, decodeEventBatch } from './event-reader.js';
 export { encodeEvent } from './event-writer.js';
 export {

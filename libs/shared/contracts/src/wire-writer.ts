@@ -11,3 +11,13 @@ export function writeVarint(out: Uint8Array, at: number, value: number): number 
   out[at++] = value;
   return at;
 }
+
+/** Writes a non-negative bigint (up to 2^64 - 1: a negative int64 as its two's complement) as a varint. */
+export function writeBigVarint(out: Uint8Array, at: number, value: bigint): number {
+  while (value > 0x7fn) {
+    out[at++] = Number(value & 0x7fn) | 0x80;
+    value >>= 7n;
+  }
+  out[at++] = Number(value);
+  return at;
+}
