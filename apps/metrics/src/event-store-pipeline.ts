@@ -1,4 +1,5 @@
 import { deadLetterSubject, runConsumer, type RunningConsumer, type Topology } from '@broxiva/bus';
+import { countBatchEvents } from '@broxiva/contracts';
 import { createEventWriter, createPartitionManager } from '@broxiva/event-store';
 import { markDirty } from '@broxiva/metrics-data-access';
 import type { JetStreamClient } from '@nats-io/jetstream';
@@ -11,6 +12,7 @@ export interface EventStorePipelineDeps {
   readonly js: JetStreamClient;
   readonly topology: Topology;
   readonly pool: Pool;
+  /** Most events a batch (one transaction) holds; a bus message larger than that is a batch alone. */
   readonly batchSize: number;
   readonly flushIntervalMs: number;
   readonly logger: Logger;
@@ -20,10 +22,14 @@ export interface EventStorePipelineDeps {
 }
 
 /**
- * The event-store consumer: JetStream `event-store` durable → batches of up to EVENT_BATCH_SIZE messages or
- * EVENT_FLUSH_INTERVAL → one COPY transaction → acks after commit. Several replicas may run it: they share
+ * The event-store consumer: JetStream `event-store` durable → batches of up to EVENT_BATCH_SIZE events
+ * (whole messages: each carries many) or EVENT_FLUSH_INTERVAL → one COPY transaction → acks after commit.
+ * At most PULL_MAX_BYTES are delivered ahead, so a backlog never piles up in memory. Several replicas may run it: they share
  * the durable consumer and each batch goes to one of them.
  */
+/** Bytes delivered ahead of the handler: a few batches of ~400-byte events, and any one ~1 MB message. */
+const PULL_MAX_BYTES = 8 * 1024 * 1024;
+
 export async function startEventStorePipeline(deps: EventStorePipelineDeps): Promise<RunningConsumer> {
   const partitions = createPartitionManager(deps.pool);
   // Hours the batch touched are marked dirty in the same transaction, so rollups never miss an event.
@@ -35,6 +41,8 @@ export async function startEventStorePipeline(deps: EventStorePipelineDeps): Pro
     stream: consumer.stream,
     consumer: consumer.config.durable_name,
     batchSize: deps.batchSize,
+    weigh: (msg) => countBatchEvents(msg.data),
+    pullMaxBytes: PULL_MAX_BYTES,
     flushIntervalMs: deps.flushIntervalMs,
     handle,
     ...(deps.failureDelayMs === undefined ? {} : { failureDelayMs: deps.failureDelayMs }),

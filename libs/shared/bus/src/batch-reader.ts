@@ -9,35 +9,47 @@ export interface BatchRead {
 
 export interface BatchReader {
   /**
-   * Up to `max` messages: returns once `max` arrived, or `flushMs` after the first one arrived, or when the
-   * source ends or `signal` aborts. While nothing arrives it waits without a timer, so an idle consumer never
-   * hands out empty batches.
+   * Messages weighing up to `max` in all (`weigh`: 1 each by default; a message heavier than `max` is a
+   * batch of its own): returns once `max` is reached, or `flushMs` after the first message arrived, or
+   * when the source ends or `signal` aborts. While nothing arrives it waits without a timer, so an idle
+   * consumer never hands out empty batches.
    */
-  read(max: number, flushMs: number, signal: AbortSignal): Promise<BatchRead>;
+  read(max: number, flushMs: number, signal: AbortSignal, weigh?: (msg: JsMsg) => number): Promise<BatchRead>;
 }
 
 /**
- * Cuts an endless message iterator into batches on size or time. A `next()` that lost a race to the flush
- * timer is kept and awaited by the following read, so no message is skipped.
+ * Cuts an endless message iterator into batches on size (or weight) or time. A `next()` that lost a race
+ * to the flush timer, or a message that would take its batch past `max`, is kept for the following read,
+ * so no message is skipped.
  */
 export function createBatchReader(source: AsyncIterable<JsMsg>): BatchReader {
   const it = source[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<JsMsg>> | null = null;
   let done = false;
   return {
-    async read(max, flushMs, signal) {
+    async read(max, flushMs, signal, weigh = () => 1) {
       const batch: JsMsg[] = [];
+      let weight = 0;
       const stop = signalled(signal);
       let timer: NodeJS.Timeout | undefined;
       let flush: Promise<'flush'> | null = null;
       try {
-        while (!done && batch.length < max && !signal.aborted) {
+        while (!done && weight < max && !signal.aborted) {
           pending ??= it.next();
           const r = await Promise.race(flush ? [pending, stop.promise, flush] : [pending, stop.promise]);
           if (r === 'flush' || r === 'abort') break;
           pending = null;
-          if (r.done) done = true;
-          else batch.push(r.value);
+          if (r.done) {
+            done = true;
+            break;
+          }
+          const w = weigh(r.value);
+          if (batch.length > 0 && weight + w > max) {
+            pending = Promise.resolve(r); // it starts the next batch
+            break;
+          }
+          batch.push(r.value);
+          weight += w;
           flush ??= new Promise((resolve) => (timer = setTimeout(() => resolve('flush'), flushMs)));
         }
         return { batch, done };

@@ -10,7 +10,18 @@ export interface RunConsumerOptions {
   readonly stream: string;
   /** A durable consumer `provision` created. */
   readonly consumer: string;
+  /** Most messages in a batch, or with `weigh`, most weight. */
   readonly batchSize: number;
+  /**
+   * A message's weight toward batchSize (default 1): e.g. the events a message carries, when a batch
+   * should hold about batchSize events whatever the messages hold. A heavier message is a batch alone.
+   */
+  readonly weigh?: (msg: JsMsg) => number;
+  /**
+   * Pull by bytes rather than messages: at most this many bytes delivered and not yet handed out, so
+   * large messages never pile up in memory. Default: batchSize messages.
+   */
+  readonly pullMaxBytes?: number;
   /** The longest a message waits for its batch to fill; may be below 1 s (unlike a pull's expires). */
   readonly flushIntervalMs: number;
   /** One outcome per message, in order. Commit before resolving: acks go out only afterwards. */
@@ -44,7 +55,11 @@ export async function runConsumer(o: RunConsumerOptions): Promise<RunningConsume
   const halt = new AbortController();
   const abandon = new AbortController();
   // A pull's expires must be at least 1 s; the flush timer, not the pull, decides batch latency.
-  const pull = { max_messages: o.batchSize, expires: Math.min(Math.max(o.flushIntervalMs, 1_000), 30_000) };
+  const expires = Math.min(Math.max(o.flushIntervalMs, 1_000), 30_000);
+  const pull =
+    o.pullMaxBytes === undefined
+      ? { max_messages: o.batchSize, expires }
+      : { max_bytes: o.pullMaxBytes, expires };
   let messages: ConsumerMessages = await consumer.consume(pull);
 
   const handleBatch = createBatchHandler({
@@ -68,7 +83,7 @@ export async function runConsumer(o: RunConsumerOptions): Promise<RunningConsume
       void logNotifications(messages, where, logger);
       const reader = createBatchReader(messages);
       for (let done = false; !done;) {
-        const r = await reader.read(o.batchSize, o.flushIntervalMs, abandon.signal);
+        const r = await reader.read(o.batchSize, o.flushIntervalMs, abandon.signal, o.weigh);
         if (abandon.signal.aborted) return;
         if (r.batch.length > 0) await handleBatch(r.batch);
         if (r.error) logger.error({ ...where, err: r.error }, 'pulling messages failed');
