@@ -1,5 +1,4 @@
 import { deadLetterSubject, runConsumer, type RunningConsumer, type Topology } from '@broxiva/bus';
-import { countBatchEvents } from '@broxiva/contracts';
 import { createEventWriter, createPartitionManager } from '@broxiva/event-store';
 import { markDirty } from '@broxiva/metrics-data-access';
 import type { JetStreamClient } from '@nats-io/jetstream';
@@ -12,7 +11,7 @@ export interface EventStorePipelineDeps {
   readonly js: JetStreamClient;
   readonly topology: Topology;
   readonly pool: Pool;
-  /** Most events a batch (one transaction) holds; a bus message larger than that is a batch alone. */
+  /** Most bus messages (each an EventBatch of many events) a batch, one transaction, holds. */
   readonly batchSize: number;
   readonly flushIntervalMs: number;
   readonly logger: Logger;
@@ -22,13 +21,17 @@ export interface EventStorePipelineDeps {
 }
 
 /**
- * The event-store consumer: JetStream `event-store` durable → batches of up to EVENT_BATCH_SIZE events
- * (whole messages: each carries many) or EVENT_FLUSH_INTERVAL → one COPY transaction → acks after commit.
- * At most PULL_MAX_BYTES are delivered ahead, so a backlog never piles up in memory. Several replicas may run it: they share
+ * The event-store consumer: JetStream `event-store` durable → batches of up to EVENT_BATCH_SIZE messages
+ * and BATCH_MAX_BYTES, or EVENT_FLUSH_INTERVAL → one COPY transaction → acks after commit. A backlog thus
+ * never makes one transaction (and the events decoded for it) larger than BATCH_MAX_BYTES of messages,
+ * and no more than two such batches are delivered ahead. Several replicas may run it: they share
  * the durable consumer and each batch goes to one of them.
  */
-/** Bytes delivered ahead of the handler: a few batches of ~400-byte events, and any one ~1 MB message. */
-const PULL_MAX_BYTES = 8 * 1024 * 1024;
+/**
+ * About 80,000 events of ~400 bytes: large enough that a transaction's fixed cost stays small, small
+ * enough that a backlog of 1,000 full ~1 MB messages does not become one gigabyte-sized transaction.
+ */
+const BATCH_MAX_BYTES = 32 * 1024 * 1024;
 
 export async function startEventStorePipeline(deps: EventStorePipelineDeps): Promise<RunningConsumer> {
   const partitions = createPartitionManager(deps.pool);
@@ -41,8 +44,9 @@ export async function startEventStorePipeline(deps: EventStorePipelineDeps): Pro
     stream: consumer.stream,
     consumer: consumer.config.durable_name,
     batchSize: deps.batchSize,
-    weigh: (msg) => countBatchEvents(msg.data),
-    pullMaxBytes: PULL_MAX_BYTES,
+    batchMaxBytes: BATCH_MAX_BYTES,
+    // Two batches' worth ahead: the next batch fills while this one is written.
+    pullMaxBytes: 2 * BATCH_MAX_BYTES,
     flushIntervalMs: deps.flushIntervalMs,
     handle,
     ...(deps.failureDelayMs === undefined ? {} : { failureDelayMs: deps.failureDelayMs }),

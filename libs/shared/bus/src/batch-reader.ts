@@ -9,16 +9,16 @@ export interface BatchRead {
 
 export interface BatchReader {
   /**
-   * Messages weighing up to `max` in all (`weigh`: 1 each by default; a message heavier than `max` is a
-   * batch of its own): returns once `max` is reached, or `flushMs` after the first message arrived, or
-   * when the source ends or `signal` aborts. While nothing arrives it waits without a timer, so an idle
-   * consumer never hands out empty batches.
+   * Up to `max` messages and `maxBytes` of their data (a larger message is a batch of its own): returns
+   * once either is reached, or `flushMs` after the first message arrived, or when the source ends or
+   * `signal` aborts. While nothing arrives it waits without a timer, so an idle consumer never hands out
+   * empty batches.
    */
-  read(max: number, flushMs: number, signal: AbortSignal, weigh?: (msg: JsMsg) => number): Promise<BatchRead>;
+  read(max: number, flushMs: number, signal: AbortSignal, maxBytes?: number): Promise<BatchRead>;
 }
 
 /**
- * Cuts an endless message iterator into batches on size (or weight) or time. A `next()` that lost a race
+ * Cuts an endless message iterator into batches on size (count and bytes) or time. A `next()` that lost a race
  * to the flush timer, or a message that would take its batch past `max`, is kept for the following read,
  * so no message is skipped.
  */
@@ -27,14 +27,14 @@ export function createBatchReader(source: AsyncIterable<JsMsg>): BatchReader {
   let pending: Promise<IteratorResult<JsMsg>> | null = null;
   let done = false;
   return {
-    async read(max, flushMs, signal, weigh = () => 1) {
+    async read(max, flushMs, signal, maxBytes = Number.POSITIVE_INFINITY) {
       const batch: JsMsg[] = [];
-      let weight = 0;
+      let bytes = 0;
       const stop = signalled(signal);
       let timer: NodeJS.Timeout | undefined;
       let flush: Promise<'flush'> | null = null;
       try {
-        while (!done && weight < max && !signal.aborted) {
+        while (!done && batch.length < max && bytes < maxBytes && !signal.aborted) {
           pending ??= it.next();
           const r = await Promise.race(flush ? [pending, stop.promise, flush] : [pending, stop.promise]);
           if (r === 'flush' || r === 'abort') break;
@@ -43,13 +43,13 @@ export function createBatchReader(source: AsyncIterable<JsMsg>): BatchReader {
             done = true;
             break;
           }
-          const w = weigh(r.value);
-          if (batch.length > 0 && weight + w > max) {
+          const size = r.value.data.length;
+          if (batch.length > 0 && bytes + size > maxBytes) {
             pending = Promise.resolve(r); // it starts the next batch
             break;
           }
           batch.push(r.value);
-          weight += w;
+          bytes += size;
           flush ??= new Promise((resolve) => (timer = setTimeout(() => resolve('flush'), flushMs)));
         }
         return { batch, done };

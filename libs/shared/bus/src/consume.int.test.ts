@@ -118,22 +118,21 @@ describe('runConsumer', () => {
     expect(Math.min(...sizes)).toBeLessThan(10); // the remainder did not wait for a full batch
   });
 
-  it('cuts batches by weight, never past batchSize, and pulls by bytes when asked', async () => {
+  it('cuts batches by bytes too, never past batchMaxBytes, and pulls by bytes when asked', async () => {
     const { start } = await setup(25);
-    const weight = (m: JsMsg) => (Number(text(m).slice(1)) % 4) + 1; // e0 weighs 1, e1 2, e2 3, e3 4, e4 1…
     const batches: string[][] = [];
     const runner = await start(
       async (batch) => {
         batches.push(batch.map(text));
         return batch.map(() => OK);
       },
-      { batchSize: 5, weigh: weight, pullMaxBytes: 256, flushIntervalMs: 200 },
+      // Messages are 2 or 3 bytes (e0 … e24): a batch holds at most four of the first ten, two of the rest.
+      { batchSize: 100, batchMaxBytes: 8, pullMaxBytes: 256, flushIntervalMs: 200 },
     );
     await until(() => expect(runner.stats.acked).toBe(25));
     await runner.stop();
-    const weightOf = (b: string[]) => b.reduce((m, t) => m + (Number(t.slice(1)) % 4) + 1, 0);
     expect(batches.flat()).toEqual(Array.from({ length: 25 }, (_, i) => `e${i}`));
-    expect(batches.every((b) => weightOf(b) <= 5)).toBe(true);
+    expect(batches.every((b) => b.join('').length <= 8)).toBe(true);
     expect(batches.some((b) => b.length > 1)).toBe(true);
   });
 

@@ -10,13 +10,10 @@ export interface RunConsumerOptions {
   readonly stream: string;
   /** A durable consumer `provision` created. */
   readonly consumer: string;
-  /** Most messages in a batch, or with `weigh`, most weight. */
+  /** Most messages in a batch. */
   readonly batchSize: number;
-  /**
-   * A message's weight toward batchSize (default 1): e.g. the events a message carries, when a batch
-   * should hold about batchSize events whatever the messages hold. A heavier message is a batch alone.
-   */
-  readonly weigh?: (msg: JsMsg) => number;
+  /** Most bytes of message data in a batch (a larger message is a batch alone); default unbounded. */
+  readonly batchMaxBytes?: number;
   /**
    * Pull by bytes rather than messages: at most this many bytes delivered and not yet handed out, so
    * large messages never pile up in memory. Default: batchSize messages.
@@ -83,7 +80,7 @@ export async function runConsumer(o: RunConsumerOptions): Promise<RunningConsume
       void logNotifications(messages, where, logger);
       const reader = createBatchReader(messages);
       for (let done = false; !done;) {
-        const r = await reader.read(o.batchSize, o.flushIntervalMs, abandon.signal, o.weigh);
+        const r = await reader.read(o.batchSize, o.flushIntervalMs, abandon.signal, o.batchMaxBytes);
         if (abandon.signal.aborted) return;
         if (r.batch.length > 0) await handleBatch(r.batch);
         if (r.error) logger.error({ ...where, err: r.error }, 'pulling messages failed');

@@ -13,13 +13,7 @@ import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import {
-  countBatchEvents,
-  decodeEvent,
-  decodeEventBatch,
-  readEvent,
-  readEventBatch,
-} from './event-reader.js';
+import { decodeEvent, decodeEventBatch, readEvent, readEventBatch } from './event-reader.js';
 import { EventBatchSchema, EventSchema, type Event } from './index.js';
 
 // The reference is protobuf-es itself: every input must give what fromBinary gives (the same object,
@@ -487,28 +481,5 @@ describe('decodeEvent and decodeEventBatch', () => {
     expect(readEvent(slice)).toStrictEqual(fromBinary(EventSchema, bytes));
     const plain = new Uint8Array(pool.buffer, pool.byteOffset + 7, bytes.length);
     expect(readEvent(plain)).toStrictEqual(fromBinary(EventSchema, bytes));
-  });
-});
-
-describe('countBatchEvents', () => {
-  it('counts the events of a batch without decoding them', () => {
-    for (const n of [1, 2, 7, 500]) {
-      const events = Array.from({ length: n }, (_, i) =>
-        create(EventSchema, {
-          eventId: `e${i}`,
-          eventType: 'page_view',
-          properties: { i, long: 'x'.repeat(i) },
-        }),
-      );
-      const bytes = toBinary(EventBatchSchema, create(EventBatchSchema, { events }));
-      expect(countBatchEvents(bytes)).toBe(n);
-    }
-  });
-
-  it('counts as one what is not a canonical batch, so it still makes a batch of its own', () => {
-    expect(countBatchEvents(new Uint8Array())).toBe(1);
-    expect(countBatchEvents(new TextEncoder().encode('not protobuf'))).toBe(1);
-    const event = toBinary(EventSchema, create(EventSchema, { eventId: 'e', eventType: 'page_view' }));
-    expect(countBatchEvents(event.subarray(0, event.length - 1))).toBe(1);
   });
 });

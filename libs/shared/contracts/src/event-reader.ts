@@ -37,26 +37,6 @@ export function decodeEventBatch(bytes: Uint8Array): EventBatch {
   return readEventBatch(bytes) ?? fromBinary(EventBatchSchema, bytes);
 }
 
-/**
- * How many events an EventBatch's encoding holds, without decoding them (its field-1 entries): the
- * weight of a bus message when batches are cut by events. Bytes that are not a canonical EventBatch
- * count as one; reading them (or dead-lettering them) is the handler's business.
- */
-export function countBatchEvents(bytes: Uint8Array): number {
-  try {
-    const r = new WireReader(bytes);
-    let n = 0;
-    while (r.pos < bytes.length) {
-      if (r.tag() !== 0x0a) return 1;
-      r.pos = r.delimited(bytes.length);
-      n++;
-    }
-    return Math.max(1, n);
-  } catch {
-    return 1;
-  }
-}
-
 /** The hand-written reader alone: undefined where it leaves the bytes to protobuf-es (see above). */
 export function readEvent(bytes: Uint8Array): Event | undefined {
   try {

@@ -8,7 +8,7 @@ export * from './gen/broxiva/analytics/realtime/v1/realtime_pb.js';
 export * from './gen/grpc/health/v1/health_pb.js';
 export { useNodeTextEncoding } from './node-text-encoding.js';
 export { writeBigVarint, writeVarint } from './wire-writer.js';
-export { countBatchEvents, decodeEvent, decodeEventBatch } from './event-reader.js';
+export { decodeEvent, decodeEventBatch } from './event-reader.js';
 export { encodeEvent } from './event-writer.js';
 export {
   EncodedIngestService,
