@@ -21,17 +21,18 @@ export interface EventStorePipelineDeps {
 }
 
 /**
- * The event-store consumer: JetStream `event-store` durable → batches of up to EVENT_BATCH_SIZE messages
- * and BATCH_MAX_BYTES, or EVENT_FLUSH_INTERVAL → one COPY transaction → acks after commit. A backlog thus
- * never makes one transaction (and the events decoded for it) larger than BATCH_MAX_BYTES of messages,
- * and no more than two such batches are delivered ahead. Several replicas may run it: they share
- * the durable consumer and each batch goes to one of them.
- */
-/**
  * About 80,000 events of ~400 bytes: large enough that a transaction's fixed cost stays small, small
  * enough that a backlog of 1,000 full ~1 MB messages does not become one gigabyte-sized transaction.
  */
 const BATCH_MAX_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The event-store consumer: JetStream `event-store` durable → batches of up to EVENT_BATCH_SIZE messages
+ * and BATCH_MAX_BYTES, or EVENT_FLUSH_INTERVAL → one COPY transaction → acks after commit. A backlog thus
+ * never makes one transaction (and the events decoded for it) larger than BATCH_MAX_BYTES of messages,
+ * and no more than two such batches are delivered ahead. Several replicas may run it: they share the
+ * durable consumer and each batch goes to one of them.
+ */
 
 export async function startEventStorePipeline(deps: EventStorePipelineDeps): Promise<RunningConsumer> {
   const partitions = createPartitionManager(deps.pool);

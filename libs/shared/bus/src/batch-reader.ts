@@ -18,9 +18,9 @@ export interface BatchReader {
 }
 
 /**
- * Cuts an endless message iterator into batches on size (count and bytes) or time. A `next()` that lost a race
- * to the flush timer, or a message that would take its batch past `max`, is kept for the following read,
- * so no message is skipped.
+ * Cuts an endless message iterator into batches on size (count and bytes) or time. A `next()` that lost
+ * a race to the flush timer, or a message that would take its batch past `maxBytes`, is kept for the
+ * following read, so no message is skipped.
  */
 export function createBatchReader(source: AsyncIterable<JsMsg>): BatchReader {
   const it = source[Symbol.asyncIterator]();

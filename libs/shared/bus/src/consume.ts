@@ -16,7 +16,8 @@ export interface RunConsumerOptions {
   readonly batchMaxBytes?: number;
   /**
    * Pull by bytes rather than messages: at most this many bytes delivered and not yet handed out, so
-   * large messages never pile up in memory. Default: batchSize messages.
+   * large messages never pile up in memory. Must exceed the largest message (JetStream does not deliver
+   * a message larger than a pull asks for). Default: batchSize messages.
    */
   readonly pullMaxBytes?: number;
   /** The longest a message waits for its batch to fill; may be below 1 s (unlike a pull's expires). */
