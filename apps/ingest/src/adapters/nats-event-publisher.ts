@@ -39,8 +39,8 @@ interface Pending {
  * JetStream stores a few large messages instead of one per event (its per-message cost, not bandwidth,
  * limits throughput). Requests of the same event-loop turn always share messages; more share them while
  * `maxInFlight` flushes await their acknowledgements. Each request's promise resolves only when every
- * message holding its events was acknowledged, and rejects if any was not. The batch is built by concatenating the events' encodings as
- * field 1 of EventBatch, so no event is encoded twice.
+ * message holding its events was acknowledged, and rejects if any was not. The batch is built by
+ * concatenating the events' encodings as field 1 of EventBatch, so no event is encoded twice.
  */
 export function createEventPublisher(o: EventPublisherOptions) {
   const pending = new Map<string, Pending>();
