@@ -317,7 +317,7 @@ async function writerAlone() {
     const write = createEventWriter({ pool: poolPg, partitions: createPartitionManager(poolPg) });
     const batches = Array.from({ length: 150 }, () => batch(1000));
     await write(batch(1000)); // staging tables and today's partition
-    const pgBefore = await postgresCpuSeconds();
+    const pgBefore = await postgresCpu();
     const nodeBefore = process.cpuUsage();
     const t = performance.now();
     let next = 0;
@@ -333,7 +333,9 @@ async function writerAlone() {
       events,
       writers: 2,
       events_per_s: Math.round(events / seconds),
-      postgres_cpu_us_per_event: Math.round((((await postgresCpuSeconds()) - pgBefore) * 1e6) / events),
+      postgres_cpu_us_per_event: Math.round(
+        (postgresCpuBetween(pgBefore, await postgresCpu()) * 1e6) / events,
+      ),
       writer_node_cpu_us_per_event: Math.round((node.user + node.system) / events),
       note: 'the store writer (staging, id claim, events, per-user tables) without bus or decoding',
     };
@@ -342,16 +344,26 @@ async function writerAlone() {
   }
 }
 
-/** CPU seconds used so far by every PostgreSQL process (from /proc: server, backends, workers). */
-async function postgresCpuSeconds(): Promise<number> {
-  let ticks = 0;
+/** CPU seconds used so far by each PostgreSQL process, by pid (from /proc: server, backends, workers). */
+async function postgresCpu(): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
   for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
     if (!stat.includes('(postgres)')) continue;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+    out.set(Number(pid), (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100);
   }
-  return ticks / 100;
+  return out;
+}
+
+/**
+ * CPU seconds PostgreSQL spent between two readings. A process that ended in between (a backend of a
+ * pool just closed) is left out of both, so its past CPU is not subtracted from the others'.
+ */
+function postgresCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let seconds = 0;
+  for (const [pid, s] of after) seconds += s - (before.get(pid) ?? 0);
+  return seconds;
 }
 
 async function rawCopy() {
