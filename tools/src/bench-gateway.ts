@@ -18,15 +18,20 @@ import { connectBus, topology } from '@broxiva/bus';
 import { destroyTopology, testPrefix } from '@broxiva/bus/testing';
 import { deleteKeys } from '@broxiva/redis/testing';
 import { EventSchema, useNodeTextEncoding } from '@broxiva/contracts';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs, promisify } from 'node:util';
-import { startApp, startBaseline, summariseProfile, waitForHttp, type AppProcess } from './bench-support.js';
+import { parseArgs } from 'node:util';
+import {
+  runH2load,
+  startApp,
+  startBaseline,
+  summariseProfile,
+  waitForHttp,
+  type AppProcess,
+} from './bench-support.js';
 import { createShop } from './shop-traffic.js';
 
 useNodeTextEncoding();
@@ -369,52 +374,39 @@ function keys(command: 'create' | 'revoke', name: string): Promise<string> {
 async function drive(n: number, args: Record<string, string>) {
   if (a.client !== 'h2load' || (args['batch'] ?? '1') !== '1') return workers(n, args);
   const rate = Number(args['rate'] ?? 0) * n; // `rate` is each load process's share
-  const dir = await mkdtemp(join(tmpdir(), 'bench-gateway-'));
-  try {
-    const shop = createShop({ seed: 1, users: 50_000, currency: 'USD' });
-    const [event] = shop.session(new Date());
-    const json = toJson(EventSchema, { ...event!, eventId: '' }, { useProtoFieldName: true }) as Record<
-      string,
-      unknown
-    >;
-    delete json['timestamp'];
-    await writeFile(join(dir, 'body.json'), JSON.stringify(json));
-    const connections = rate > 0 ? OPEN_CONNECTIONS : n * Number(args['connections'] ?? a.connections);
-    const flags = [
-      ...['--h1', '-c', String(connections), '-D', args['seconds'] ?? a.seconds],
-      ...(rate > 0 ? ['--rps', String(Math.max(1, Math.round(rate / OPEN_CONNECTIONS)))] : []),
-      ...['-d', join(dir, 'body.json'), '--log-file', join(dir, 'log')],
-      ...['-H', 'content-type: application/json', '-H', `authorization: Bearer ${args['key'] ?? ''}`],
-    ];
-    await promisify(execFile)('h2load', [...flags, `${args['url'] ?? ''}/events/track`], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const rows = (await readFile(join(dir, 'log'), 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => l.split('\t'));
-    const statuses: Record<string, number> = {};
-    for (const r of rows) statuses[r[1] ?? '?'] = (statuses[r[1] ?? '?'] ?? 0) + 1;
-    const ms = rows.map((r) => Number(r[2]) / 1000).sort((x, y) => x - y);
-    const secs = Number(args['seconds'] ?? a.seconds);
-    const ok = statuses['200'] ?? 0;
-    const at = (p: number) => +(ms[Math.min(ms.length - 1, Math.floor(p * ms.length))] ?? 0).toFixed(2);
-    return {
-      client: 'h2load',
-      seconds: secs,
-      requests: rows.length,
-      requests_per_s: Math.round(rows.length / secs),
-      events_per_s: Math.round(ok / secs),
-      failed: rows.length - ok,
-      statuses,
-      p50_ms: at(0.5),
-      p99_ms: at(0.99),
-      p999_ms: at(0.999),
-      max_ms: +(ms.at(-1) ?? 0).toFixed(2),
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const shop = createShop({ seed: 1, users: 50_000, currency: 'USD' });
+  const [event] = shop.session(new Date());
+  const json = toJson(EventSchema, { ...event!, eventId: '' }, { useProtoFieldName: true }) as Record<
+    string,
+    unknown
+  >;
+  delete json['timestamp'];
+  const connections = rate > 0 ? OPEN_CONNECTIONS : n * Number(args['connections'] ?? a.connections);
+  const flags = [
+    ...['--h1', '-c', String(connections), '-D', args['seconds'] ?? a.seconds],
+    ...(rate > 0 ? ['--rps', String(Math.max(1, Math.round(rate / OPEN_CONNECTIONS)))] : []),
+    ...['-H', 'content-type: application/json', '-H', `authorization: Bearer ${args['key'] ?? ''}`],
+  ];
+  const rows = await runH2load(flags, `${args['url'] ?? ''}/events/track`, JSON.stringify(json));
+  const statuses: Record<string, number> = {};
+  for (const r of rows) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+  const ms = rows.map((r) => r.ms).sort((x, y) => x - y);
+  const secs = Number(args['seconds'] ?? a.seconds);
+  const ok = statuses['200'] ?? 0;
+  const at = (p: number) => +(ms[Math.min(ms.length - 1, Math.floor(p * ms.length))] ?? 0).toFixed(2);
+  return {
+    client: 'h2load',
+    seconds: secs,
+    requests: rows.length,
+    requests_per_s: Math.round(rows.length / secs),
+    events_per_s: Math.round(ok / secs),
+    failed: rows.length - ok,
+    statuses,
+    p50_ms: at(0.5),
+    p99_ms: at(0.99),
+    p999_ms: at(0.999),
+    max_ms: +(ms.at(-1) ?? 0).toFixed(2),
+  };
 }
 
 /** Runs `n` load processes (this file with --worker) at once; merges their counts and histograms. */

@@ -1,7 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 
 /** A workspace app started as its own process, as in production, with its RSS sampled. */
 export interface AppProcess {
@@ -232,4 +234,32 @@ export async function summariseProfile(dir: string) {
     top_self_percent_of_busy: top(self, 25),
     top_inclusive_percent_of_busy: top(inclusive, 20),
   };
+}
+
+/**
+ * Runs nghttp2's h2load (Debian's nghttp2-client), a C load generator, POSTing `body` to `url` with
+ * `flags` (connections, rate, duration, headers), and returns every request from its per-request log:
+ * the HTTP status and the answer time in ms, in the order they were logged.
+ */
+export async function runH2load(
+  flags: readonly string[],
+  url: string,
+  body: string,
+): Promise<{ status: string; ms: number }[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'h2load-'));
+  try {
+    await writeFile(join(dir, 'body'), body);
+    const log = join(dir, 'log');
+    await promisify(execFile)('h2load', [...flags, '-d', join(dir, 'body'), '--log-file', log, url], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    // Each line: start time (µs since the epoch), status, µs until the answer ended.
+    return (await readFile(log, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .map((r) => ({ status: r[1] ?? '?', ms: Number(r[2]) / 1000 }));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -9,13 +9,9 @@
 import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { RealtimeService } from '@broxiva/contracts';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs, promisify } from 'node:util';
-import { percentile } from './bench-support.js';
+import { parseArgs } from 'node:util';
+import { percentile, runH2load } from './bench-support.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -65,37 +61,25 @@ console.log(
   }),
 );
 
-/** The same open-loop calls through h2load; its log has one line per request: start, status, µs. */
+/** The same open-loop calls through h2load: 2 connections, each at half the rate. */
 async function h2load() {
-  const dir = await mkdtemp(join(tmpdir(), 'prober-'));
-  try {
-    const body = join(dir, 'request.json');
-    const log = join(dir, 'requests.log');
-    await writeFile(body, '{}'); // an empty GetOverviewRequest in the Connect protocol's JSON
-    const url = `${a.url!}/broxiva.analytics.realtime.v1.RealtimeService/GetOverview`;
-    const flags = ['-c', '2', '--rps', String(Number(a.rate) / 2), '-D', a.seconds!, '-d', body];
-    await promisify(execFile)('h2load', [
-      ...flags,
-      ...['-H', 'content-type: application/json', '--log-file', log, url],
-    ]);
-    const rows = (await readFile(log, 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => l.split('\t'));
-    const latencies = rows
-      .filter((r) => r[1] === '200')
-      .map((r) => Number(r[2]) / 1000)
-      .sort((x, y) => x - y);
-    return {
-      client: 'h2load',
-      rate_per_second: Number(a.rate),
-      calls: latencies.length,
-      errors: rows.length - latencies.length,
-      p50: +percentile(latencies, 50).toFixed(2),
-      p99: +percentile(latencies, 99).toFixed(2),
-      max: +(latencies.at(-1) ?? 0).toFixed(2),
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const flags = ['-c', '2', '--rps', String(Number(a.rate) / 2), '-D', a.seconds!];
+  const requests = await runH2load(
+    [...flags, '-H', 'content-type: application/json'],
+    `${a.url!}/broxiva.analytics.realtime.v1.RealtimeService/GetOverview`,
+    '{}', // an empty GetOverviewRequest in the Connect protocol's JSON
+  );
+  const latencies = requests
+    .filter((r) => r.status === '200')
+    .map((r) => r.ms)
+    .sort((x, y) => x - y);
+  return {
+    client: 'h2load',
+    rate_per_second: Number(a.rate),
+    calls: latencies.length,
+    errors: requests.length - latencies.length,
+    p50: +percentile(latencies, 50).toFixed(2),
+    p99: +percentile(latencies, 99).toFixed(2),
+    max: +(latencies.at(-1) ?? 0).toFixed(2),
+  };
 }
