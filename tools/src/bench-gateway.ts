@@ -20,11 +20,11 @@ import { deleteKeys } from '@broxiva/redis/testing';
 import { EventSchema, useNodeTextEncoding } from '@broxiva/contracts';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import {
+  processTreeCpuSeconds,
   runH2load,
   startApp,
   startBaseline,
@@ -256,7 +256,7 @@ async function orchestrate(): Promise<void> {
     if (key === undefined) throw new Error('--target needs --key (a write key of that gateway)');
     // Each phase also reports the CPU time the gateway and Ingest spent per request (when started here).
     const load = async (n: number, args: Record<string, string>) => {
-      const cpu = () => Promise.all(apps.map((app) => cpuSeconds(app.proc.pid ?? 0)));
+      const cpu = () => Promise.all(apps.map((app) => processTreeCpuSeconds(app.proc.pid ?? 0)));
       const before = await cpu();
       const r = await drive(n, { url: base ?? '', key: key ?? '', ...args });
       const used = (await cpu()).map((c, i) => c - (before[i] ?? 0));
@@ -332,23 +332,6 @@ async function orchestrate(): Promise<void> {
   if (rss > 0) result['gateway_rss_mb_max'] = rss;
   if (a.profile !== undefined) result['profile'] = await summariseProfile(a.profile);
   console.log(JSON.stringify(result, null, 2));
-}
-
-/**
- * CPU seconds (user + system) a process tree has used so far, from /proc (1/100 s ticks): the cost per
- * request from this is what a shared machine cannot blur the way it blurs wall-clock rates.
- */
-async function cpuSeconds(root: number): Promise<number> {
-  let ticks = 0;
-  const pids = [root];
-  for (let i = 0; i < pids.length; i++) {
-    const children = await readFile(`/proc/${pids[i]}/task/${pids[i]}/children`, 'utf8').catch(() => '');
-    pids.push(...children.split(/\s+/).filter(Boolean).map(Number));
-    const stat = await readFile(`/proc/${pids[i]}/stat`, 'utf8').catch(() => '');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-  }
-  return ticks / 100;
 }
 
 /** The gateway's own key command, as an operator runs it: prints a created key once. */

@@ -23,7 +23,7 @@ import { EventSchema, IngestService, useNodeTextEncoding, type Event } from '@br
 import { copyRows, copyTextRow, pgPool } from '@broxiva/db';
 import { createEventWriter, createPartitionManager, EVENT_COLUMNS, eventToRow } from '@broxiva/event-store';
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -31,6 +31,7 @@ import pg from 'pg';
 import {
   BENCH_REDIS_URL,
   percentile,
+  processCpu,
   runFor,
   runTool,
   scrape,
@@ -344,14 +345,12 @@ async function writerAlone() {
   }
 }
 
-/** CPU seconds used so far by each PostgreSQL process, by pid (from /proc: server, backends, workers). */
+/** CPU seconds used so far by each PostgreSQL process, by pid (server, backends, workers). */
 async function postgresCpu(): Promise<Map<number, number>> {
   const out = new Map<number, number>();
-  for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    if (!stat.includes('(postgres)')) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out.set(Number(pid), (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100);
+  for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d)).map(Number)) {
+    const cpu = await processCpu(pid);
+    if (cpu?.name === 'postgres') out.set(pid, cpu.seconds);
   }
   return out;
 }

@@ -117,6 +117,28 @@ export async function processTreeRssMb(root: number): Promise<number> {
   return Math.round(kb / 1024);
 }
 
+/**
+ * A process's name (`comm`) and the CPU seconds it has used so far (user + system, from /proc, in 1/100 s
+ * ticks); undefined once it has ended.
+ */
+export async function processCpu(pid: number): Promise<{ name: string; seconds: number } | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  if (stat === '') return undefined;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  return { name, seconds: (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100 };
+}
+
+/**
+ * CPU seconds a process and its descendants have used so far: the cost per request from this is what a
+ * shared machine cannot blur the way it blurs wall-clock rates.
+ */
+export async function processTreeCpuSeconds(root: number): Promise<number> {
+  let seconds = 0;
+  for (const pid of await descendants(root)) seconds += (await processCpu(pid))?.seconds ?? 0;
+  return seconds;
+}
+
 async function descendants(root: number): Promise<number[]> {
   const out = [root];
   for (let i = 0; i < out.length; i++) {
