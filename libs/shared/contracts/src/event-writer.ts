@@ -11,8 +11,8 @@ import {
   type Utm,
 } from './gen/broxiva/analytics/common/v1/event_pb.js';
 import type { Money } from './gen/broxiva/analytics/common/v1/money_pb.js';
-import { delimited, structSize, varintSize, writeStruct, type Cursor } from './struct-writer.js';
-import { writeBigVarint, writeVarint } from './wire-writer.js';
+import { delimited, structSize, writeStruct, type Cursor } from './struct-writer.js';
+import { varintSize, writeBigVarint, writeVarint } from './wire-writer.js';
 
 // A hand-written writer of Event, the counterpart of event-reader.ts, for the hot path that encodes every
 // event it forwards (the gateway's calls to Ingest). protobuf-es encodes through reflection, field by
@@ -62,17 +62,8 @@ function messageSize(sizes: number[], contents: () => number): number {
 
 // int64 and int32 are varints of their two's complement: a negative value takes 10 bytes.
 const int32Size = (n: number) => (n < 0 ? 10 : varintSize(n));
-const int64Size = (n: bigint) =>
-  n < 0n ? 10 : n <= MAX_SAFE ? numberVarintSize(Number(n)) : bigVarintSize(n);
+const int64Size = (n: bigint) => (n < 0n ? 10 : n <= MAX_SAFE ? varintSize(Number(n)) : bigVarintSize(n));
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-function numberVarintSize(n: number): number {
-  let size = 1;
-  while (n > 0x7f) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
 function bigVarintSize(n: bigint): number {
   let size = 1;
   while (n > 0x7fn) {

@@ -1,5 +1,5 @@
 import { WireType } from '@bufbuild/protobuf/wire';
-import { writeVarint } from './wire-writer.js';
+import { varintSize, writeVarint } from './wire-writer.js';
 
 // google.protobuf.Struct written straight from the plain JSON object protobuf-es keeps for it, for the
 // hand-written event writer (event-writer.ts). protobuf-es's toBinary first turns the JSON into Struct,
@@ -9,8 +9,6 @@ import { writeVarint } from './wire-writer.js';
 // Two passes: the first records the size of every length-delimited part, in the order the second one
 // writes them (each before its contents), so nothing is copied twice.
 
-export const varintSize = (n: number) =>
-  n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
 export const delimited = (n: number) => 1 + varintSize(n) + n;
 
 /** Struct { map<string, Value> fields = 1 }: each entry { string key = 1; Value value = 2 }. */

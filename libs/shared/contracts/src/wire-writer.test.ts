@@ -1,6 +1,6 @@
 import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import { describe, expect, it } from 'vitest';
-import { writeBigVarint, writeVarint } from './wire-writer.js';
+import { varintSize, writeBigVarint, writeVarint } from './wire-writer.js';
 
 describe('writeVarint', () => {
   it('writes the bytes protobuf-es writes, and protobuf-es reads them back', () => {
@@ -8,6 +8,7 @@ describe('writeVarint', () => {
       const out = new Uint8Array(10);
       const end = writeVarint(out, 0, n);
       expect(out.subarray(0, end)).toEqual(new BinaryWriter().uint64(n).finish());
+      expect(varintSize(n)).toBe(end);
       expect(Number(new BinaryReader(out.subarray(0, end)).uint64())).toBe(n);
     }
   });
