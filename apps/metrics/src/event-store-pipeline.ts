@@ -25,12 +25,14 @@ export interface EventStorePipelineDeps {
  * enough that a backlog of 1,000 full ~1 MB messages does not become one gigabyte-sized transaction.
  */
 const BATCH_MAX_BYTES = 32 * 1024 * 1024;
+/** Messages pulled ahead at a time; a message is at most NATS' max_payload, 1 MiB by default. */
+const PULL_MESSAGES = 64;
 
 /**
  * The event-store consumer: JetStream `event-store` durable → batches of up to EVENT_BATCH_SIZE messages
  * and BATCH_MAX_BYTES, or EVENT_FLUSH_INTERVAL → one COPY transaction → acks after commit. A backlog thus
  * never makes one transaction (and the events decoded for it) larger than BATCH_MAX_BYTES of messages,
- * and no more than two such batches are delivered ahead. Several replicas may run it: they share the
+ * and no more than PULL_MESSAGES messages are delivered ahead of it. Several replicas may run it: they share the
  * durable consumer and each batch goes to one of them.
  */
 
@@ -46,8 +48,8 @@ export async function startEventStorePipeline(deps: EventStorePipelineDeps): Pro
     consumer: consumer.config.durable_name,
     batchSize: deps.batchSize,
     batchMaxBytes: BATCH_MAX_BYTES,
-    // Two batches' worth ahead: the next batch fills while this one is written.
-    pullMaxBytes: 2 * BATCH_MAX_BYTES,
+    // The next batch fills while this one is written, from at most 64 messages (64 MiB) pulled ahead.
+    pullMessages: PULL_MESSAGES,
     flushIntervalMs: deps.flushIntervalMs,
     handle,
     ...(deps.failureDelayMs === undefined ? {} : { failureDelayMs: deps.failureDelayMs }),

@@ -118,7 +118,7 @@ describe('runConsumer', () => {
     expect(Math.min(...sizes)).toBeLessThan(10); // the remainder did not wait for a full batch
   });
 
-  it('cuts batches by bytes too, never past batchMaxBytes, and pulls by bytes when asked', async () => {
+  it('cuts batches by bytes too, never past batchMaxBytes, across pulls of pullMessages', async () => {
     const { start } = await setup(25);
     const batches: string[][] = [];
     const runner = await start(
@@ -127,7 +127,7 @@ describe('runConsumer', () => {
         return batch.map(() => OK);
       },
       // Messages are 2 or 3 bytes (e0 … e24): a batch holds at most four of the first ten, two of the rest.
-      { batchSize: 100, batchMaxBytes: 8, pullMaxBytes: 256, flushIntervalMs: 200 },
+      { batchSize: 100, batchMaxBytes: 8, pullMessages: 3, flushIntervalMs: 200 },
     );
     await until(() => expect(runner.stats.acked).toBe(25));
     await runner.stop();
@@ -135,6 +135,26 @@ describe('runConsumer', () => {
     expect(batches.every((b) => b.join('').length <= 8)).toBe(true);
     expect(batches.some((b) => b.length > 1)).toBe(true);
   });
+
+  it('holds at most one pull ahead of a slow handler (consume() refetched on each missed heartbeat)', async () => {
+    const { start, info } = await setup(200);
+    const outstanding: number[] = [];
+    let slow = 3;
+    const runner = await start(
+      async (batch) => {
+        // Delivered and not yet acked: the batch in hand plus what was pulled ahead of it.
+        outstanding.push((await info()).num_ack_pending);
+        if (slow-- > 0) await new Promise((r) => setTimeout(r, 2_500));
+        return batch.map(() => OK);
+      },
+      { batchSize: 10, pullMessages: 4, flushIntervalMs: 50 },
+    );
+    await until(() => expect(runner.stats.acked).toBe(200), 20_000);
+    await runner.stop();
+    // consume() had 108 outstanding here.
+    expect(Math.max(...outstanding)).toBeLessThanOrEqual(10 + 4);
+    expect(outstanding.length).toBeGreaterThanOrEqual(20);
+  }, 30_000);
 
   it('redelivers a retried message after its delay', async () => {
     const { start } = await setup(1);

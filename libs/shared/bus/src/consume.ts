@@ -1,6 +1,6 @@
-import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { createBatchReader } from './batch-reader.js';
+import { fetchLoop } from './fetch-loop.js';
 import { createBatchHandler, emptyStats, type ConsumerStats } from './handle-batch.js';
 import { silentLogger, type BusLogger } from './logger.js';
 import type { Outcome, Settlement } from './settle.js';
@@ -15,11 +15,11 @@ export interface RunConsumerOptions {
   /** Most bytes of message data in a batch (a larger message is a batch alone); default unbounded. */
   readonly batchMaxBytes?: number;
   /**
-   * Pull by bytes rather than messages: at most this many bytes delivered and not yet handed out, so
-   * large messages never pile up in memory. Must exceed the largest message (JetStream does not deliver
-   * a message larger than a pull asks for). Default: batchSize messages.
+   * Messages asked for in one pull; the next pull goes out only once all of them were taken, so at most
+   * this many messages (each at most the server's max_payload) wait in memory besides the batch in hand,
+   * however slow `handle` is. Default: batchSize.
    */
-  readonly pullMaxBytes?: number;
+  readonly pullMessages?: number;
   /** The longest a message waits for its batch to fill; may be below 1 s (unlike a pull's expires). */
   readonly flushIntervalMs: number;
   /** One outcome per message, in order. Commit before resolving: acks go out only afterwards. */
@@ -54,12 +54,7 @@ export async function runConsumer(o: RunConsumerOptions): Promise<RunningConsume
   const abandon = new AbortController();
   // A pull's expires must be at least 1 s; the flush timer, not the pull, decides batch latency.
   const expires = Math.min(Math.max(o.flushIntervalMs, 1_000), 30_000);
-  const pull =
-    o.pullMaxBytes === undefined
-      ? { max_messages: o.batchSize, expires }
-      : { max_bytes: o.pullMaxBytes, expires };
-  let messages: ConsumerMessages = await consumer.consume(pull);
-
+  const pull = { max_messages: o.pullMessages ?? o.batchSize, expires };
   const handleBatch = createBatchHandler({
     handle: o.handle,
     settle: {
@@ -76,26 +71,15 @@ export async function runConsumer(o: RunConsumerOptions): Promise<RunningConsume
     onSettled: o.onSettled,
   });
 
+  const messages = fetchLoop({ consumer, pull, halt: halt.signal, logger, where });
   const loop = async (): Promise<void> => {
-    for (;;) {
-      void logNotifications(messages, where, logger);
-      const reader = createBatchReader(messages);
-      for (let done = false; !done;) {
-        const r = await reader.read(o.batchSize, o.flushIntervalMs, abandon.signal, o.batchMaxBytes);
-        if (abandon.signal.aborted) return;
-        if (r.batch.length > 0) await handleBatch(r.batch);
-        if (r.error) logger.error({ ...where, err: r.error }, 'pulling messages failed');
-        done = r.done;
-      }
-      if (halt.signal.aborted) return;
-      logger.warn(where, 'message pull ended unexpectedly; restarting in 1 s');
-      await sleep(1_000, undefined, { signal: halt.signal }).catch(() => {});
-      const next = await consumer.consume(pull).catch((err: unknown) => {
-        logger.error({ ...where, err }, 'could not restart pulling');
-        return messages; // already ended: the next round waits 1 s and tries again
-      });
-      messages = next;
-      if (halt.signal.aborted) messages.stop(); // stop() ran while consume() was starting
+    const reader = createBatchReader(messages);
+    for (let done = false; !done;) {
+      const r = await reader.read(o.batchSize, o.flushIntervalMs, abandon.signal, o.batchMaxBytes);
+      if (abandon.signal.aborted) return;
+      if (r.batch.length > 0) await handleBatch(r.batch);
+      if (r.error) logger.error({ ...where, err: r.error }, 'consumer loop failed');
+      done = r.done;
     }
   };
   const running = loop().catch((err: unknown) => logger.error({ ...where, err }, 'consumer loop failed'));
@@ -105,22 +89,11 @@ export async function runConsumer(o: RunConsumerOptions): Promise<RunningConsume
     stop: (options = {}) => {
       stopped ??= (async () => {
         if (options.abandon) abandon.abort();
+        // Stops the pull in hand at once; what it already delivered is still handled, then the loop ends.
         halt.abort();
-        // Unsubscribes at once; what is already buffered is still yielded, then the iterator ends.
-        messages.stop();
         await running;
       })();
       return stopped;
     },
   };
-}
-
-async function logNotifications(messages: ConsumerMessages, where: object, logger: BusLogger): Promise<void> {
-  for await (const s of messages.status()) {
-    if (s.type === 'heartbeats_missed' || s.type === 'consumer_not_found' || s.type === 'stream_not_found') {
-      logger.warn({ ...where, notification: s }, 'consumer cannot pull');
-    } else if (s.type === 'consumer_deleted' || s.type === 'exceeded_limits') {
-      logger.warn({ ...where, notification: s }, 'consumer notification');
-    }
-  }
 }
